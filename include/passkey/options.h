@@ -1,0 +1,96 @@
+// What the relying party expects: the inputs of both ceremonies besides the
+// browser's response.
+#ifndef PASSKEY_OPTIONS_H_
+#define PASSKEY_OPTIONS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <passkey/bytes.h>
+#include <passkey/result.h>
+#include <passkey/types.h>
+
+namespace passkey {
+
+// UnixSeconds: a point in time, seconds since 1970-01-01T00:00:00Z. The core
+// never reads the clock; callers pass `now` when they want timestamps.
+using UnixSeconds = std::int64_t;
+
+// FormatTimestamp: ISO 8601 UTC, "2026-11-23T08:31:08Z".
+std::string FormatTimestamp(UnixSeconds time);
+// ParseTimestamp accepts "YYYY-MM-DDTHH:MM:SS[.fraction]Z" (fraction
+// truncated); kInvalidArgument otherwise.
+Result<UnixSeconds> ParseTimestamp(std::string_view text);
+
+// RelyingParty: the identity the response must be bound to.
+struct RelyingParty {
+  // ids: acceptable RP IDs (at least one). rpIdHash must be SHA-256 of one.
+  std::vector<std::string> ids;
+  // origins: acceptable clientDataJSON.origin values, compared exactly
+  // (scheme://host[:port], or e.g. "android:apk-key-hash:…"). At least one.
+  std::vector<std::string> origins;
+  // top_origins: acceptable clientDataJSON.topOrigin values. A response with
+  // topOrigin is rejected unless allow_cross_origin is set and the value is
+  // listed here.
+  std::vector<std::string> top_origins;
+  // allow_cross_origin: accept crossOrigin=true (credential used inside a
+  // cross-origin iframe). Off by default.
+  bool allow_cross_origin = false;
+};
+
+// RegistrationOptions: inputs of WebAuthn L3 §7.1 besides the response.
+struct RegistrationOptions {
+  RelyingParty rp;
+  // challenge: the raw bytes the RP put in PublicKeyCredentialCreationOptions
+  // (at least 16 bytes per the spec's advice; empty is rejected).
+  Bytes challenge;
+  // user_verification: kRequired (default) demands UV=1; otherwise UV is
+  // recorded but not required.
+  UserVerification user_verification = UserVerification::kRequired;
+  // allowed_algorithms: pubKeyCredParams. Empty = every algorithm this build
+  // supports except RS1.
+  std::vector<CoseAlgorithm> allowed_algorithms;
+  // expected_types: clientDataJSON.type values to accept. Empty = only
+  // "webauthn.create".
+  std::vector<std::string> expected_types;
+  // allow_sha1_attestation: accept SHA-1 signatures (RS1 credential keys and
+  // attestation statements). Off by default: SHA-1 is broken for collisions.
+  // With a non-empty allowed_algorithms, RS1 must also be listed there.
+  bool allow_sha1_attestation = false;
+  // now: stored as the record's createdAt when set.
+  std::optional<UnixSeconds> now;
+};
+
+// AuthenticationOptions: inputs of WebAuthn L3 §7.2 besides the response and
+// the stored credential record.
+struct AuthenticationOptions {
+  RelyingParty rp;
+  Bytes challenge;
+  UserVerification user_verification = UserVerification::kRequired;
+  // allowed_algorithms: the stored key's algorithm must be listed (empty =
+  // every supported algorithm except RS1).
+  std::vector<CoseAlgorithm> allowed_algorithms;
+  std::vector<std::string> expected_types;  // empty = only "webauthn.get"
+  // allow_sha1_attestation: accept RS1 credential keys (see above).
+  bool allow_sha1_attestation = false;
+  // appid: the FIDO AppID the RP passed in the appid extension. rpIdHash may
+  // equal SHA-256(appid) only when the client reports the appid extension
+  // output as true.
+  std::string appid;
+  // user_handle: when the user was identified before the ceremony, their
+  // user handle; a response userHandle must then equal it. Empty = unknown.
+  Bytes user_handle;
+  // allow_sign_count_rollback: by default a signCount that does not increase
+  // is rejected (sign_count_rollback). When set, the assertion is accepted and
+  // AuthenticationResult::sign_count_rollback is true instead.
+  bool allow_sign_count_rollback = false;
+  // now: becomes lastUsedAt when the caller applies the result.
+  std::optional<UnixSeconds> now;
+};
+
+}  // namespace passkey
+
+#endif  // PASSKEY_OPTIONS_H_

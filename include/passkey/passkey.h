@@ -1,0 +1,13 @@
+// Umbrella header: the whole public API of passkey.
+#ifndef PASSKEY_PASSKEY_H_
+#define PASSKEY_PASSKEY_H_
+
+#include <passkey/authentication.h>
+#include <passkey/bytes.h>
+#include <passkey/credential_record.h>
+#include <passkey/options.h>
+#include <passkey/registration.h>
+#include <passkey/result.h>
+#include <passkey/types.h>
+
+#endif  // PASSKEY_PASSKEY_H_

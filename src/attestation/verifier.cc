@@ -1,0 +1,22 @@
+#include "attestation/verifier.h"
+
+#include <string>
+
+#include "internal/result_macros.h"
+
+namespace passkey::internal {
+
+Result<AttestationOutcome> VerifyAttestationStatement(std::string_view fmt,
+                                                      const AttestationInput& input) {
+  // #sctn-registering-a-new-credential: "Determine the attestation statement
+  // format by performing a USASCII case-sensitive match on fmt against the
+  // set of supported WebAuthn Attestation Statement Format Identifier values."
+  if (fmt == "none") return VerifyNoneAttestation(input);
+  if (fmt == "packed") return VerifyPackedAttestation(input);
+  std::string message = "attestation format '";
+  message += fmt.substr(0, 32);
+  message += "' is not supported";
+  return Fail(ErrorCode::kAttestationFormatUnsupported, std::move(message));
+}
+
+}  // namespace passkey::internal

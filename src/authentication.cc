@@ -1,0 +1,157 @@
+// WebAuthn Level 3 §7.2 "Verifying an Authentication Assertion", step by
+// step, in the spec's order.
+#include <passkey/authentication.h>
+
+#include <algorithm>
+#include <string>
+
+#include "authenticator_data.h"
+#include "byte_reader.h"
+#include "ceremony.h"
+#include "client_data.h"
+#include "cose_key.h"
+#include "crypto/crypto.h"
+#include "internal/limits.h"
+#include "internal/result_macros.h"
+
+namespace passkey {
+
+using internal::Fail;
+
+Result<AuthenticationResult> VerifyAuthentication(const AuthenticationOptions& options,
+                                                  const CredentialRecord& record,
+                                                  const AuthenticationResponse& response) {
+  PASSKEY_RETURN_IF_ERROR(internal::ValidateOptions(options.rp, options.challenge));
+
+  // "If the user was identified before the authentication ceremony was
+  // initiated, … verify that the identified user account contains a
+  // credential record whose id equals credential.rawId." The caller looked
+  // `record` up; it must be the credential that answered.
+  if (!internal::ConstantTimeEquals(response.raw_id, record.id)) {
+    return Fail(ErrorCode::kCredentialIdMismatch, "rawId is not the stored credential's id");
+  }
+  // "If response.userHandle is present, verify that it equals the user
+  // handle of the user account."
+  if (!options.user_handle.empty() && response.user_handle.has_value() &&
+      !internal::ConstantTimeEquals(*response.user_handle, options.user_handle)) {
+    return Fail(ErrorCode::kUserHandleMismatch, "userHandle is not the identified user's");
+  }
+
+  // "Let cData, authData and sig denote the value of response's
+  // clientDataJSON, authenticatorData, and signature respectively."
+  // "Let JSONtext be the result of running UTF-8 decode on the value of
+  // cData." / "Let C, the client data claimed as used for the signature, be
+  // the result of running an implementation-specific JSON parser on JSONtext."
+  PASSKEY_ASSIGN_OR_RETURN(const internal::ClientData client_data,
+                           internal::ParseClientData(response.client_data_json));
+
+  // "Verify that the value of C.type is the string webauthn.get." …
+  // challenge, origin, crossOrigin, topOrigin (quoted in ceremony.cc).
+  PASSKEY_RETURN_IF_ERROR(internal::VerifyClientData(client_data, options.rp, options.challenge,
+                                                     options.expected_types, "webauthn.get"));
+
+  PASSKEY_ASSIGN_OR_RETURN(const internal::AuthenticatorData auth_data,
+                           internal::ParseAuthenticatorData(response.authenticator_data));
+
+  // "Verify that the rpIdHash in authData is the SHA-256 hash of the RP ID
+  // expected by the Relying Party." Note from the spec: "If using the appid
+  // extension, this step needs some special logic." — when the client
+  // reports the appid extension output true, the authenticator was asked
+  // under the AppID, so rpIdHash must be SHA-256(appid) instead.
+  if (!options.appid.empty() && response.client_extension_appid) {
+    const internal::Sha256Digest appid_hash = internal::Sha256(AsBytes(options.appid));
+    if (!internal::ConstantTimeEquals(auth_data.rp_id_hash, appid_hash)) {
+      return Fail(ErrorCode::kRpIdMismatch, "rpIdHash is not SHA-256 of the AppID");
+    }
+  } else {
+    PASSKEY_RETURN_IF_ERROR(internal::MatchRpIdHash(auth_data, options.rp.ids));
+  }
+
+  // "Verify that the UP bit of the flags in authData is set." / "If user
+  // verification was determined to be required, verify that the UV bit of
+  // the flags in authData is set." / "If the BE bit of the flags in authData
+  // is not set, verify that the BS bit is not set."
+  PASSKEY_RETURN_IF_ERROR(internal::VerifyUserFlags(auth_data, options.user_verification));
+
+  // "If credentialRecord.backupEligible is set, verify that currentBe is set.
+  // If credentialRecord.backupEligible is not set, verify that currentBe is
+  // not set." (Skipped only when the stored record does not know BE.)
+  if (record.backup_eligible.has_value() && *record.backup_eligible != auth_data.backup_eligible) {
+    return Fail(ErrorCode::kBackupEligibilityChanged,
+                auth_data.backup_eligible ? "BE is set but the credential was not eligible"
+                                          : "BE is clear but the credential was eligible");
+  }
+
+  // "Verify that the values of the client extension outputs … are as
+  // expected": only appid changes the verdict, handled above.
+
+  // "Let hash be the result of computing a hash over the cData using SHA-256."
+  const internal::Sha256Digest client_data_hash = internal::Sha256(response.client_data_json);
+
+  // "Using credentialRecord.publicKey, verify that sig is a valid signature
+  // over the binary concatenation of authData and hash."
+  PASSKEY_ASSIGN_OR_RETURN(const std::int64_t alg, internal::CoseKeyAlgorithm(record.public_key));
+  PASSKEY_RETURN_IF_ERROR(internal::VerifyAlgorithmAllowed(alg, options.allowed_algorithms,
+                                                           options.allow_sha1_attestation));
+  PASSKEY_ASSIGN_OR_RETURN(const internal::PublicKey key, internal::ImportCoseKey(record.public_key));
+  Bytes signed_data;
+  signed_data.reserve(response.authenticator_data.size() + client_data_hash.size());
+  signed_data.assign(response.authenticator_data.begin(), response.authenticator_data.end());
+  signed_data.insert(signed_data.end(), client_data_hash.begin(), client_data_hash.end());
+  PASSKEY_RETURN_IF_ERROR(key.Verify(signed_data, response.signature));
+
+  AuthenticationResult result;
+  result.sign_count = auth_data.sign_count;
+  result.user_present = auth_data.user_present;
+  result.user_verified = auth_data.user_verified;
+  result.backup_eligible = auth_data.backup_eligible;
+  result.backup_state = auth_data.backup_state;
+  result.attachment = response.attachment;
+  result.now = options.now;
+
+  // "If authData.signCount is nonzero or credentialRecord.signCount is
+  // nonzero, then run the following sub-step: If authData.signCount is
+  // greater than credentialRecord.signCount: The signature counter is valid.
+  // If authData.signCount is less than or equal to credentialRecord.signCount:
+  // This is a signal that the authenticator may be cloned … Relying Party
+  // policy." passkey's policy: reject, unless allow_sign_count_rollback.
+  if ((auth_data.sign_count != 0 || record.sign_count != 0) &&
+      auth_data.sign_count <= record.sign_count) {
+    if (!options.allow_sign_count_rollback) {
+      return Fail(ErrorCode::kSignCountRollback,
+                  "signCount " + std::to_string(auth_data.sign_count) +
+                      " does not exceed the stored " + std::to_string(record.sign_count));
+    }
+    result.sign_count_rollback = true;
+  }
+  return result;
+}
+
+bool UpdateCredentialRecord(CredentialRecord& record, const AuthenticationResult& result) {
+  // "If all the above steps are successful, … Update credentialRecord with
+  // new state values: Update credentialRecord.signCount to the value of
+  // authData.signCount. Update credentialRecord.backupState to the value of
+  // currentBs. If credentialRecord.uvInitialized is false, update it to the
+  // value of the UV bit in the flags in authData."
+  bool changed = false;
+  if (!result.sign_count_rollback && record.sign_count != result.sign_count) {
+    record.sign_count = result.sign_count;
+    changed = true;
+  }
+  if (record.backup_state != result.backup_state) {
+    record.backup_state = result.backup_state;
+    changed = true;
+  }
+  if (!record.backup_eligible.has_value()) {
+    record.backup_eligible = result.backup_eligible;
+    changed = true;
+  }
+  if (!record.uv_initialized && result.user_verified) {
+    record.uv_initialized = true;
+    changed = true;
+  }
+  if (result.now.has_value()) record.last_used_at = result.now;
+  return changed;
+}
+
+}  // namespace passkey

@@ -1,0 +1,42 @@
+// Checks shared by the registration and authentication ceremonies.
+#ifndef PASSKEY_CEREMONY_H_
+#define PASSKEY_CEREMONY_H_
+
+#include <string_view>
+#include <vector>
+
+#include <passkey/options.h>
+#include <passkey/result.h>
+
+#include "authenticator_data.h"
+#include "client_data.h"
+
+namespace passkey::internal {
+
+// ValidateRelyingParty: at least one RP ID and origin, a non-empty challenge.
+// Errors: kInvalidArgument.
+Status ValidateOptions(const RelyingParty& rp, ByteView challenge);
+
+// VerifyClientData runs, in spec order, the type, challenge, origin,
+// crossOrigin, topOrigin and tokenBinding checks. `default_type` is
+// "webauthn.create" or "webauthn.get", used when `expected_types` is empty.
+Status VerifyClientData(const ClientData& client_data, const RelyingParty& rp,
+                        ByteView challenge, const std::vector<std::string>& expected_types,
+                        std::string_view default_type);
+
+// MatchRpIdHash: the RP ID whose SHA-256 equals rpIdHash (constant-time
+// compares). Errors: kRpIdMismatch.
+Result<const std::string*> MatchRpIdHash(const AuthenticatorData& auth_data,
+                                         const std::vector<std::string>& rp_ids);
+
+// VerifyUserFlags: UP set; UV set when required; BS only with BE.
+Status VerifyUserFlags(const AuthenticatorData& auth_data, UserVerification user_verification);
+
+// VerifyAlgorithmAllowed: `alg` is in `allowed` (empty = any supported but
+// RS1) and RS1 only with allow_sha1. Errors: kAlgorithmNotAllowed.
+Status VerifyAlgorithmAllowed(std::int64_t alg, const std::vector<CoseAlgorithm>& allowed,
+                              bool allow_sha1);
+
+}  // namespace passkey::internal
+
+#endif  // PASSKEY_CEREMONY_H_

@@ -1,0 +1,244 @@
+#include "cose_key.h"
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+
+#include <string>
+
+#include "cbor/cbor_reader.h"
+#include "internal/result_macros.h"
+
+namespace passkey::internal {
+namespace {
+
+// COSE key parameter labels (RFC 9052 §7.1, RFC 9053 §7).
+constexpr std::int64_t kLabelKty = 1;
+constexpr std::int64_t kLabelAlg = 3;
+constexpr std::int64_t kLabelCrv = -1;   // EC2/OKP
+constexpr std::int64_t kLabelX = -2;     // EC2/OKP
+constexpr std::int64_t kLabelY = -3;     // EC2
+constexpr std::int64_t kLabelD = -4;     // EC2/OKP private key
+constexpr std::int64_t kLabelN = -1;     // RSA
+constexpr std::int64_t kLabelE = -2;     // RSA
+constexpr std::int64_t kKtyOkp = 1;
+constexpr std::int64_t kKtyEc2 = 2;
+constexpr std::int64_t kKtyRsa = 3;
+constexpr std::int64_t kCrvP256 = 1;
+constexpr std::int64_t kCrvP384 = 2;
+constexpr std::int64_t kCrvP521 = 3;
+constexpr std::int64_t kCrvEd25519 = 6;
+constexpr std::int64_t kCrvEd448 = 7;
+// RFC 8017 minimum we accept: smaller moduli are below 112-bit security.
+constexpr int kMinRsaBits = 2048;
+constexpr int kMaxRsaBits = 8192;
+
+Unexpected Invalid(std::string message) {
+  return Fail(ErrorCode::kInvalidPublicKey, std::move(message));
+}
+
+// What an algorithm demands of the key.
+struct AlgorithmSpec {
+  CoseAlgorithm alg;
+  std::int64_t kty;
+  SignatureScheme scheme;
+  HashAlgorithm hash;
+};
+
+constexpr AlgorithmSpec kAlgorithms[] = {
+    {CoseAlgorithm::kEs256, kKtyEc2, SignatureScheme::kEcdsaDer, HashAlgorithm::kSha256},
+    {CoseAlgorithm::kEs384, kKtyEc2, SignatureScheme::kEcdsaDer, HashAlgorithm::kSha384},
+    {CoseAlgorithm::kEs512, kKtyEc2, SignatureScheme::kEcdsaDer, HashAlgorithm::kSha512},
+    {CoseAlgorithm::kEdDsa, kKtyOkp, SignatureScheme::kEdDsa, HashAlgorithm::kNone},
+    {CoseAlgorithm::kEd25519, kKtyOkp, SignatureScheme::kEdDsa, HashAlgorithm::kNone},
+    {CoseAlgorithm::kEd448, kKtyOkp, SignatureScheme::kEdDsa, HashAlgorithm::kNone},
+    {CoseAlgorithm::kRs256, kKtyRsa, SignatureScheme::kRsaPkcs1, HashAlgorithm::kSha256},
+    {CoseAlgorithm::kRs384, kKtyRsa, SignatureScheme::kRsaPkcs1, HashAlgorithm::kSha384},
+    {CoseAlgorithm::kRs512, kKtyRsa, SignatureScheme::kRsaPkcs1, HashAlgorithm::kSha512},
+    {CoseAlgorithm::kRs1, kKtyRsa, SignatureScheme::kRsaPkcs1, HashAlgorithm::kSha1},
+    {CoseAlgorithm::kPs256, kKtyRsa, SignatureScheme::kRsaPss, HashAlgorithm::kSha256},
+    {CoseAlgorithm::kPs384, kKtyRsa, SignatureScheme::kRsaPss, HashAlgorithm::kSha384},
+    {CoseAlgorithm::kPs512, kKtyRsa, SignatureScheme::kRsaPss, HashAlgorithm::kSha512},
+};
+
+const AlgorithmSpec* FindAlgorithm(std::int64_t alg) {
+  for (const auto& spec : kAlgorithms) {
+    if (static_cast<std::int64_t>(spec.alg) == alg) return &spec;
+  }
+  return nullptr;
+}
+
+Result<CborValue> DecodeKeyMap(ByteView cose_key) {
+  auto map = DecodeCbor(cose_key);
+  if (!map.has_value()) return Rewrap(ErrorCode::kInvalidPublicKey, "COSE_Key", map.error());
+  if (!map->is_map()) return Invalid("COSE_Key is not a CBOR map");
+  return map;
+}
+
+Result<std::int64_t> RequireInt(const CborValue& map, std::int64_t label, const char* name) {
+  const CborValue* value = map.Find(label);
+  if (value == nullptr) return Invalid(std::string("COSE_Key lacks ") + name);
+  auto as_int = value->AsInt64();
+  if (!as_int.has_value()) return Invalid(std::string("COSE_Key ") + name + " is not an integer");
+  return *as_int;
+}
+
+Result<ByteView> RequireBytes(const CborValue& map, std::int64_t label, const char* name) {
+  const CborValue* value = map.Find(label);
+  if (value == nullptr) return Invalid(std::string("COSE_Key lacks ") + name);
+  if (!value->is_bytes()) return Invalid(std::string("COSE_Key ") + name + " is not a byte string");
+  return value->bytes();
+}
+
+// PublicCheck runs OpenSSL's public-key validation (point on the curve and
+// not at infinity; RSA modulus/exponent sanity).
+Status PublicCheck(EVP_PKEY* pkey) {
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
+  if (!ctx) return Fail(ErrorCode::kInternal, "EVP_PKEY_CTX_new_from_pkey failed");
+  if (EVP_PKEY_public_check(ctx.get()) != 1) {
+    ERR_clear_error();
+    return Invalid("public key fails validation");
+  }
+  return OkStatus();
+}
+
+Result<EvpPkeyPtr> FromData(const char* type, OSSL_PARAM_BLD* builder) {
+  OsslParamPtr params(OSSL_PARAM_BLD_to_param(builder));
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) {
+    ERR_clear_error();
+    return Fail(ErrorCode::kInternal, "cannot prepare key import");
+  }
+  EVP_PKEY* raw = nullptr;
+  if (EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
+    ERR_clear_error();
+    return Invalid("OpenSSL rejects the public key");
+  }
+  return EvpPkeyPtr(raw);
+}
+
+Result<EvpPkeyPtr> ImportEc2(const CborValue& map, CoseAlgorithm alg) {
+  if (map.Find(kLabelD) != nullptr) return Invalid("COSE_Key contains a private key");
+  PASSKEY_ASSIGN_OR_RETURN(const std::int64_t crv, RequireInt(map, kLabelCrv, "crv"));
+  const char* group = nullptr;
+  std::size_t coordinate = 0;
+  CoseAlgorithm expected_alg = CoseAlgorithm::kEs256;
+  if (crv == kCrvP256) {
+    group = "P-256", coordinate = 32, expected_alg = CoseAlgorithm::kEs256;
+  } else if (crv == kCrvP384) {
+    group = "P-384", coordinate = 48, expected_alg = CoseAlgorithm::kEs384;
+  } else if (crv == kCrvP521) {
+    group = "P-521", coordinate = 66, expected_alg = CoseAlgorithm::kEs512;
+  } else {
+    return Invalid("EC2 curve is not P-256, P-384 or P-521");
+  }
+  if (alg != expected_alg) return Invalid("EC2 curve does not match alg");
+  PASSKEY_ASSIGN_OR_RETURN(const ByteView x, RequireBytes(map, kLabelX, "x"));
+  const CborValue* y_value = map.Find(kLabelY);
+  if (y_value == nullptr) return Invalid("COSE_Key lacks y");
+  if (!y_value->is_bytes()) return Invalid("compressed EC2 points are not accepted");
+  const ByteView y = y_value->bytes();
+  if (x.size() != coordinate || y.size() != coordinate) {
+    return Invalid("EC2 coordinate has the wrong length");
+  }
+  Bytes point;
+  point.reserve(1 + 2 * coordinate);
+  point.push_back(0x04);  // SEC 1 uncompressed point
+  point.insert(point.end(), x.begin(), x.end());
+  point.insert(point.end(), y.begin(), y.end());
+  OsslParamBldPtr builder(OSSL_PARAM_BLD_new());
+  if (!builder ||
+      OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
+      OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                       point.size()) != 1) {
+    ERR_clear_error();
+    return Fail(ErrorCode::kInternal, "cannot build EC parameters");
+  }
+  PASSKEY_ASSIGN_OR_RETURN(EvpPkeyPtr pkey, FromData("EC", builder.get()));
+  PASSKEY_RETURN_IF_ERROR(PublicCheck(pkey.get()));
+  return pkey;
+}
+
+Result<EvpPkeyPtr> ImportOkp(const CborValue& map, CoseAlgorithm alg) {
+  if (map.Find(kLabelD) != nullptr) return Invalid("COSE_Key contains a private key");
+  PASSKEY_ASSIGN_OR_RETURN(const std::int64_t crv, RequireInt(map, kLabelCrv, "crv"));
+  const char* type = nullptr;
+  std::size_t length = 0;
+  if (crv == kCrvEd25519 && (alg == CoseAlgorithm::kEdDsa || alg == CoseAlgorithm::kEd25519)) {
+    type = "ED25519", length = 32;
+  } else if (crv == kCrvEd448 && (alg == CoseAlgorithm::kEdDsa || alg == CoseAlgorithm::kEd448)) {
+    type = "ED448", length = 57;
+  } else {
+    return Invalid("OKP curve does not match alg");
+  }
+  PASSKEY_ASSIGN_OR_RETURN(const ByteView x, RequireBytes(map, kLabelX, "x"));
+  if (x.size() != length) return Invalid("OKP public key has the wrong length");
+  EVP_PKEY* raw = EVP_PKEY_new_raw_public_key_ex(nullptr, type, nullptr, x.data(), x.size());
+  if (raw == nullptr) {
+    ERR_clear_error();
+    return Invalid("OpenSSL rejects the OKP public key");
+  }
+  return EvpPkeyPtr(raw);
+}
+
+Result<EvpPkeyPtr> ImportRsa(const CborValue& map) {
+  // Labels -3 … -12 hold private-key material (RFC 8230 §4).
+  for (std::int64_t label = -3; label >= -12; --label) {
+    if (map.Find(label) != nullptr) return Invalid("COSE_Key contains RSA private parameters");
+  }
+  PASSKEY_ASSIGN_OR_RETURN(const ByteView n, RequireBytes(map, kLabelN, "n"));
+  PASSKEY_ASSIGN_OR_RETURN(const ByteView e, RequireBytes(map, kLabelE, "e"));
+  if (n.empty() || e.empty() || e.size() > 8) return Invalid("RSA n or e has a bad length");
+  BignumPtr bn_n(BN_bin2bn(n.data(), static_cast<int>(n.size()), nullptr));
+  BignumPtr bn_e(BN_bin2bn(e.data(), static_cast<int>(e.size()), nullptr));
+  if (!bn_n || !bn_e) return Fail(ErrorCode::kInternal, "BN_bin2bn failed");
+  const int bits = BN_num_bits(bn_n.get());
+  if (bits < kMinRsaBits || bits > kMaxRsaBits) {
+    return Invalid("RSA modulus size " + std::to_string(bits) + " bits is out of range");
+  }
+  OsslParamBldPtr builder(OSSL_PARAM_BLD_new());
+  if (!builder || OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) != 1 ||
+      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) != 1) {
+    ERR_clear_error();
+    return Fail(ErrorCode::kInternal, "cannot build RSA parameters");
+  }
+  PASSKEY_ASSIGN_OR_RETURN(EvpPkeyPtr pkey, FromData("RSA", builder.get()));
+  PASSKEY_RETURN_IF_ERROR(PublicCheck(pkey.get()));
+  return pkey;
+}
+
+}  // namespace
+
+Status PublicKey::Verify(ByteView message, ByteView signature, ErrorCode failure_code) const {
+  return VerifySignature(key_.get(), scheme_, hash_, message, signature, failure_code);
+}
+
+Result<std::int64_t> CoseKeyAlgorithm(ByteView cose_key) {
+  PASSKEY_ASSIGN_OR_RETURN(const CborValue map, DecodeKeyMap(cose_key));
+  return RequireInt(map, kLabelAlg, "alg");
+}
+
+Result<PublicKey> ImportCoseKey(ByteView cose_key) {
+  PASSKEY_ASSIGN_OR_RETURN(const CborValue map, DecodeKeyMap(cose_key));
+  PASSKEY_ASSIGN_OR_RETURN(const std::int64_t kty, RequireInt(map, kLabelKty, "kty"));
+  PASSKEY_ASSIGN_OR_RETURN(const std::int64_t alg, RequireInt(map, kLabelAlg, "alg"));
+  const AlgorithmSpec* spec = FindAlgorithm(alg);
+  if (spec == nullptr) {
+    return Fail(ErrorCode::kUnsupportedAlgorithm,
+                "COSE algorithm " + std::to_string(alg) + " is not supported");
+  }
+  if (kty != spec->kty) return Invalid("COSE kty does not match alg");
+  PublicKey key;
+  key.algorithm_ = spec->alg;
+  key.scheme_ = spec->scheme;
+  key.hash_ = spec->hash;
+  if (kty == kKtyEc2) {
+    PASSKEY_ASSIGN_OR_RETURN(key.key_, ImportEc2(map, spec->alg));
+  } else if (kty == kKtyOkp) {
+    PASSKEY_ASSIGN_OR_RETURN(key.key_, ImportOkp(map, spec->alg));
+  } else {
+    PASSKEY_ASSIGN_OR_RETURN(key.key_, ImportRsa(map));
+  }
+  return key;
+}
+
+}  // namespace passkey::internal
