@@ -1,0 +1,17 @@
+// attestationObject: a parsed object's authData view lies inside the input
+// and the attStmt is a map.
+#include "attestation_object.h"
+#include "fuzz_check.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  auto parsed = passkey::internal::ParseAttestationObject(passkey::ByteView(data, size));
+  if (!parsed.has_value()) {
+    FUZZ_CHECK(parsed.error().code == passkey::ErrorCode::kMalformedAttestationObject);
+    return 0;
+  }
+  FUZZ_CHECK(parsed->att_stmt.is_map());
+  FUZZ_CHECK(parsed->auth_data.empty() ||
+             (parsed->auth_data.data() >= data &&
+              parsed->auth_data.data() + parsed->auth_data.size() <= data + size));
+  return 0;
+}

@@ -1,0 +1,14 @@
+// RegistrationResponseJSON parsing: only malformed_response on failure.
+#include <passkey/registration.h>
+
+#include "fuzz_check.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  auto parsed = passkey::ParseRegistrationResponseJson(passkey::fuzz::AsText(data, size));
+  if (!parsed.has_value()) {
+    FUZZ_CHECK(parsed.error().code == passkey::ErrorCode::kMalformedResponse);
+  } else {
+    FUZZ_CHECK(!parsed->raw_id.empty());
+  }
+  return 0;
+}

@@ -1,0 +1,38 @@
+// Runs WebAuthn RP conformance vectors (schema webauthn-rp-vectors/v1, see
+// ../shared/vectors/SCHEMA.md) against the library: the shared vectors and the
+// project's own testdata/generated/*.json (same schema plus `expect.code`).
+#ifndef PASSKEY_TESTS_VECTOR_RUNNER_H_
+#define PASSKEY_TESTS_VECTOR_RUNNER_H_
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace passkey::test {
+
+// VectorOutcome: what running one vector showed. `detail` says why for kFail
+// (expected vs actual) and kSkip (the reason the vector is out of scope); it
+// is empty for kPass.
+struct VectorOutcome {
+  enum class Kind { kPass, kFail, kSkip } kind;
+  std::string detail;
+};
+
+// LoadVectors returns the "vectors" array of the file at `path`. A file that
+// cannot be read or does not have that shape yields a single vector holding
+// `id` and a `loadError` member, which RunVector reports as kFail, so a broken
+// file fails loudly instead of shrinking the suite.
+std::vector<nlohmann::json> LoadVectors(const std::string& path);
+
+// RunVector verifies one vector's response with VerifyRegistration or
+// VerifyAuthentication under the options the vector describes and compares
+// the outcome with its `expect`. Vectors that need what this build does not
+// verify (attestation formats other than none and packed self attestation,
+// ML-DSA before OpenSSL 3.5, network CRLs) are kSkip with the reason.
+// Malformed vector data is kFail, never a crash.
+VectorOutcome RunVector(const nlohmann::json& vector);
+
+}  // namespace passkey::test
+
+#endif  // PASSKEY_TESTS_VECTOR_RUNNER_H_
