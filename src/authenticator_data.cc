@@ -43,12 +43,14 @@ Result<AuthenticatorData> ParseAuthenticatorData(ByteView data) {
     if (!reader.ReadBytes(id_length, &attested.credential_id)) {
       return Malformed("truncated in credentialId");
     }
+    // Only the key's extent is needed here; what the key says (a map of
+    // distinct labels, kty/alg/crv) is checked by ImportCoseKey, which
+    // reports kInvalidPublicKey.
     std::size_t key_length = 0;
-    auto key = DecodeCborPrefix(reader.rest(), &key_length);
+    auto key = DecodeCborPrefix(reader.rest(), &key_length, DuplicateKeys::kAllow);
     if (!key.has_value()) {
       return Rewrap(ErrorCode::kMalformedAuthenticatorData, "credentialPublicKey", key.error());
     }
-    if (!key->is_map()) return Malformed("credentialPublicKey is not a CBOR map");
     if (!reader.ReadBytes(key_length, &attested.credential_public_key)) {
       return Malformed("credentialPublicKey overruns authenticator data");
     }

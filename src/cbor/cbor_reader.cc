@@ -200,7 +200,7 @@ std::size_t HeadSize(std::uint8_t initial) {
 
 class CborDecoder {
  public:
-  explicit CborDecoder(ByteView input) : input_(input) {}
+  CborDecoder(ByteView input, DuplicateKeys duplicates) : input_(input), duplicates_(duplicates) {}
 
   Result<CborValue> DecodeItem(std::size_t* consumed) {
     CborValue value;
@@ -312,7 +312,7 @@ class CborDecoder {
           if (!key.is_int() && !key.is_text()) {
             return Fail(ErrorCode::kMalformedCbor, "CBOR map key is not an integer or text");
           }
-          for (std::size_t j = 0; j < i; ++j) {
+          for (std::size_t j = 0; duplicates_ == DuplicateKeys::kReject && j < i; ++j) {
             if (out->entries_[j].first.SameKey(key)) {
               return Fail(ErrorCode::kMalformedCbor, "duplicate CBOR map key");
             }
@@ -330,12 +330,14 @@ class CborDecoder {
   }
 
   ByteView input_;
+  DuplicateKeys duplicates_;
   std::size_t offset_ = 0;
   std::size_t items_ = 0;
 };
 
-Result<CborValue> DecodeCborPrefix(ByteView data, std::size_t* consumed) {
-  CborDecoder decoder(data);
+Result<CborValue> DecodeCborPrefix(ByteView data, std::size_t* consumed,
+                                   DuplicateKeys duplicates) {
+  CborDecoder decoder(data, duplicates);
   return decoder.DecodeItem(consumed);
 }
 

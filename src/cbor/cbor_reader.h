@@ -67,10 +67,16 @@ class CborValue {
   std::vector<Entry> entries_;
 };
 
+// DuplicateKeys: whether a repeated map key is an error. kAllow exists only
+// to locate an item's extent inside an enclosing structure whose own parser
+// re-reads that item strictly (a COSE_Key inside authenticatorData).
+enum class DuplicateKeys { kReject, kAllow };
+
 // DecodeCborPrefix decodes the single data item at the start of `data` and
 // sets `*consumed` to its length; bytes after it are left to the caller.
 // Errors: kMalformedCbor, kCborLimitExceeded.
-Result<CborValue> DecodeCborPrefix(ByteView data, std::size_t* consumed);
+Result<CborValue> DecodeCborPrefix(ByteView data, std::size_t* consumed,
+                                   DuplicateKeys duplicates = DuplicateKeys::kReject);
 
 // DecodeCbor decodes exactly one data item; trailing bytes are kMalformedCbor.
 Result<CborValue> DecodeCbor(ByteView data);
