@@ -82,10 +82,13 @@ Status VerifySignature(EVP_PKEY* key, SignatureScheme scheme, HashAlgorithm hash
     return Fail(ErrorCode::kInternal, "EVP_DigestVerifyInit_ex failed");
   }
   if (scheme == SignatureScheme::kRsaPss) {
-    // RFC 8230 §2: PS256/384/512 use MGF1 with the same hash and a salt as
-    // long as the hash output.
+    // RFC 8230 §2: PS256/384/512 use MGF1 with the same hash as the
+    // message. It also says the salt is as long as the hash output, but
+    // deployed signers (TPMs, libraries defaulting to the maximum) differ,
+    // and the salt length carries no security weight for a verifier, so the
+    // length is recovered from the signature (RSA_PSS_SALTLEN_AUTO).
     if (EVP_PKEY_CTX_set_rsa_padding(pkey_ctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-        EVP_PKEY_CTX_set_rsa_pss_saltlen(pkey_ctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
+        EVP_PKEY_CTX_set_rsa_pss_saltlen(pkey_ctx, RSA_PSS_SALTLEN_AUTO) != 1 ||
         EVP_PKEY_CTX_set_rsa_mgf1_md(pkey_ctx, GetMd(hash)) != 1) {
       ERR_clear_error();
       return Fail(ErrorCode::kInternal, "cannot configure RSA-PSS");
