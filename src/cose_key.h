@@ -42,8 +42,9 @@ Result<std::int64_t> CoseKeyAlgorithm(ByteView cose_key);
 // ImportCoseKey parses and validates a COSE_Key: exactly one CBOR map, no
 // trailing bytes; kty, alg and crv consistent (ES256↔P-256, ES384↔P-384,
 // ES512↔P-521, EdDSA↔Ed25519/Ed448, Ed25519↔crv 6, Ed448↔crv 7, RS*/PS*↔RSA);
-// coordinates of the exact length and on the curve; RSA modulus ≥ 2048 bits
-// and a valid exponent; no private-key parameters.
+// coordinates of the exact length; EC2 points on the curve (OpenSSL does not
+// validate Ed25519/Ed448 points at import: an invalid one fails at Verify);
+// RSA modulus ≥ 2048 bits and a valid exponent; no private-key parameters.
 // Errors: kUnsupportedAlgorithm (alg this build cannot verify),
 // kInvalidPublicKey (everything else).
 Result<PublicKey> ImportCoseKey(ByteView cose_key);

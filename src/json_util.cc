@@ -7,6 +7,13 @@ namespace passkey::internal {
 
 bool ParseJsonStrict(std::string_view text, int max_depth, nlohmann::json* out, std::string* why) {
   using nlohmann::json;
+  // nlohmann's lexer takes a NUL byte for the end of input, so text after it
+  // would be silently ignored. JSON never holds a raw NUL (inside strings it
+  // must be escaped), so refuse it outright.
+  if (text.find('\0') != std::string_view::npos) {
+    *why = "NUL byte in JSON text";
+    return false;
+  }
   bool too_deep = false;
   bool duplicate = false;
   std::vector<std::set<std::string>> keys;  // one set per open object
