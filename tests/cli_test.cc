@@ -1,0 +1,466 @@
+// Drives the built `passkey` binary (PASSKEY_CLI_PATH) and checks the CLI
+// contract: exit codes 0/1/2, output shapes, exact error codes.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <spawn.h>
+#include <sstream>
+#include <string>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <passkey/passkey.h>
+#include <passkey/testing/software_authenticator.h>
+
+#include "test_util.h"
+
+extern char** environ;
+
+namespace passkey {
+namespace {
+
+using nlohmann::json;
+using testing::AssertionParams;
+using testing::RegistrationParams;
+using testing::SoftwareAuthenticator;
+
+#ifndef PASSKEY_CLI_PATH
+#define PASSKEY_CLI_PATH ""
+#endif
+
+constexpr char kRpId[] = "example.com";
+constexpr char kOrigin[] = "https://example.com";
+constexpr char kNow[] = "2025-01-02T03:04:05Z";
+
+struct RunResult {
+  int exit_code = -1;  // -1: did not exit normally (signal)
+  std::string out;
+  std::string err;
+};
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (std::string(PASSKEY_CLI_PATH).empty()) {
+      GTEST_SKIP() << "the passkey CLI is not built (PASSKEY_BUILD_TOOLS=OFF)";
+    }
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / "passkey_cli_test.XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    if (!dir_.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir_, ignored);
+    }
+  }
+
+  // WriteFile writes `content` to a file in the test's temporary directory
+  // and returns its path.
+  std::string WriteFile(const std::string& name, const std::string& content) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+
+  // Run executes the CLI with `args`, feeding `input` on stdin.
+  RunResult Run(const std::vector<std::string>& args, const std::string& input = "") {
+    const std::string in_path = WriteFile("stdin", input);
+    const std::string out_path = dir_ + "/stdout";
+    const std::string err_path = dir_ + "/stderr";
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
+    std::vector<std::string> argv_strings = {PASSKEY_CLI_PATH};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& s : argv_strings) {
+      argv.push_back(s.data());
+    }
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    RunResult result;
+    const int rc = posix_spawn(&pid, PASSKEY_CLI_PATH, &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+      ADD_FAILURE() << "posix_spawn failed: " << rc;
+      return result;
+    }
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid) {
+      ADD_FAILURE() << "waitpid failed";
+      return result;
+    }
+    if (WIFEXITED(status)) {
+      result.exit_code = WEXITSTATUS(status);
+    }
+    result.out = Slurp(out_path);
+    result.err = Slurp(err_path);
+    return result;
+  }
+
+  // The common flags of a verify-* command for the test RP.
+  static std::vector<std::string> RpFlags(const Bytes& challenge) {
+    return {"--rp-id", kRpId, "--origin", kOrigin, "--challenge", Base64UrlEncode(challenge),
+            "--now",   kNow};
+  }
+
+  static std::vector<std::string> Concat(std::vector<std::string> a,
+                                         const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  }
+
+  static SoftwareAuthenticator NewAuthenticator() {
+    Result<SoftwareAuthenticator> created =
+        SoftwareAuthenticator::Create(CoseAlgorithm::kEs256, "cli_test");
+    if (!created.has_value()) {
+      ADD_FAILURE() << "SoftwareAuthenticator::Create: " << created.error().message;
+      std::abort();
+    }
+    return std::move(created).value();
+  }
+
+  static std::string RegistrationJson(const SoftwareAuthenticator& authn, const Bytes& challenge,
+                                      std::uint32_t sign_count = 0) {
+    RegistrationParams params;
+    params.rp_id = kRpId;
+    params.origin = kOrigin;
+    params.challenge = challenge;
+    params.sign_count = sign_count;
+    Result<std::string> response = authn.MakeCredentialJson(params);
+    EXPECT_TRUE(response.has_value());
+    return response.has_value() ? *response : std::string();
+  }
+
+  static AssertionParams Assertion(const Bytes& challenge, std::uint32_t sign_count) {
+    AssertionParams params;
+    params.rp_id = kRpId;
+    params.origin = kOrigin;
+    params.challenge = challenge;
+    params.sign_count = sign_count;
+    return params;
+  }
+
+  // Registers a credential through the CLI and returns the record file path.
+  std::string RegisterViaCli(const SoftwareAuthenticator& authn, std::uint32_t sign_count = 0) {
+    const Bytes challenge(16, 0x11);
+    RunResult r = Run(Concat({"verify-registration"}, RpFlags(challenge)),
+                      RegistrationJson(authn, challenge, sign_count));
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    return WriteFile("record.json", r.out);
+  }
+
+  std::string dir_;
+};
+
+// ExpectRejected: exit 1 and stdout is exactly {"error": {"code", "message"}}
+// with the given code.
+void ExpectRejected(const RunResult& r, std::string_view code) {
+  EXPECT_EQ(r.exit_code, 1) << "stdout: " << r.out << "\nstderr: " << r.err;
+  json doc = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << "stdout is not JSON: " << r.out;
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_EQ(doc.size(), 1U) << r.out;
+  ASSERT_TRUE(doc.contains("error")) << r.out;
+  const json& error = doc["error"];
+  ASSERT_TRUE(error.is_object()) << r.out;
+  EXPECT_EQ(error.size(), 2U) << r.out;
+  ASSERT_TRUE(error.contains("code") && error["code"].is_string()) << r.out;
+  ASSERT_TRUE(error.contains("message") && error["message"].is_string()) << r.out;
+  EXPECT_EQ(error["code"].get<std::string>(), code) << r.out;
+}
+
+void ExpectUsageError(const RunResult& r) {
+  EXPECT_EQ(r.exit_code, 2) << "stdout: " << r.out << "\nstderr: " << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_FALSE(r.err.empty());
+}
+
+TEST_F(CliTest, HelpExitsZeroOnEveryCommand) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--help"},
+                                             {"help"},
+                                             {"verify-registration", "--help"},
+                                             {"verify-authentication", "--help"},
+                                             {"verify-authentication", "-h"},
+                                             {"demo", "--help"}}) {
+    RunResult r = Run(args);
+    EXPECT_EQ(r.exit_code, 0) << args[0];
+    EXPECT_NE(r.out.find("Usage: passkey"), std::string::npos) << r.out;
+  }
+}
+
+TEST_F(CliTest, NoCommandIsUsageError) { ExpectUsageError(Run({})); }
+
+TEST_F(CliTest, UnknownCommandIsUsageError) { ExpectUsageError(Run({"verify-everything"})); }
+
+TEST_F(CliTest, UnknownFlagIsUsageError) {
+  ExpectUsageError(Run(Concat({"verify-registration", "--frobnicate"}, RpFlags(Bytes(16, 1)))));
+  ExpectUsageError(Run(Concat({"verify-registration"}, Concat(RpFlags(Bytes(16, 1)), {"-x"}))));
+  ExpectUsageError(Run({"demo", "--frobnicate"}));
+}
+
+TEST_F(CliTest, AuthenticationOnlyFlagIsUsageErrorForRegistration) {
+  ExpectUsageError(
+      Run(Concat({"verify-registration", "--credential", "x"}, RpFlags(Bytes(16, 1)))));
+}
+
+TEST_F(CliTest, MissingValueIsUsageError) {
+  ExpectUsageError(
+      Run({"verify-registration", "--rp-id", kRpId, "--origin", kOrigin, "--challenge"}));
+  ExpectUsageError(
+      Run(Concat({"verify-registration"}, Concat(RpFlags(Bytes(16, 1)), {"--response"}))));
+}
+
+TEST_F(CliTest, MissingRequiredFlagIsUsageError) {
+  ExpectUsageError(Run({"verify-registration", "--rp-id", kRpId, "--origin", kOrigin}));
+  ExpectUsageError(
+      Run({"verify-registration", "--origin", kOrigin, "--challenge", "AAAAAAAAAAAAAAAAAAAAAA"}));
+  ExpectUsageError(
+      Run({"verify-registration", "--rp-id", kRpId, "--challenge", "AAAAAAAAAAAAAAAAAAAAAA"}));
+  // verify-authentication needs --credential.
+  ExpectUsageError(Run(Concat({"verify-authentication"}, RpFlags(Bytes(16, 1)))));
+}
+
+TEST_F(CliTest, BadOptionValuesAreUsageErrors) {
+  const std::vector<std::string> base = {"verify-registration", "--rp-id", kRpId, "--origin",
+                                         kOrigin};
+  ExpectUsageError(Run(Concat(base, {"--challenge", "AAAA="})));  // padding
+  ExpectUsageError(Run(Concat(base, {"--challenge", "AA+/"})));   // alphabet
+  ExpectUsageError(Run(Concat(base, {"--challenge="})));          // empty
+  ExpectUsageError(Run(Concat(base, {"--challenge", "AAAA", "--challenge", "AAAA"})));
+  ExpectUsageError(Run(Concat(base, {"--challenge", "AAAA", "--algorithm", "ES256"})));
+  ExpectUsageError(Run(Concat(base, {"--challenge", "AAAA", "--algorithm", "99999999999"})));
+  ExpectUsageError(Run(Concat(base, {"--challenge", "AAAA", "--user-verification", "always"})));
+  ExpectUsageError(Run(Concat(base, {"--challenge", "AAAA", "--now", "yesterday"})));
+  ExpectUsageError(Run(Concat(base, {"--challenge", "AAAA", "--allow-cross-origin=yes"})));
+}
+
+TEST_F(CliTest, UnreadableResponseIsUsageError) {
+  ExpectUsageError(
+      Run(Concat({"verify-registration"},
+                 Concat(RpFlags(Bytes(16, 1)), {"--response", dir_ + "/does-not-exist.json"}))));
+  // A directory cannot be read as a file either.
+  ExpectUsageError(
+      Run(Concat({"verify-registration"}, Concat(RpFlags(Bytes(16, 1)), {"--response", dir_}))));
+}
+
+TEST_F(CliTest, UnreadableCredentialIsUsageError) {
+  ExpectUsageError(Run(Concat({"verify-authentication", "--credential", dir_ + "/missing.json"},
+                              RpFlags(Bytes(16, 1)))));
+}
+
+TEST_F(CliTest, ChallengeValueMayBeginWithDash) {
+  // 0xfb… encodes as "-…" in base64url.
+  Bytes challenge(16, 0x42);
+  challenge[0] = 0xfb;
+  const std::string encoded = Base64UrlEncode(challenge);
+  ASSERT_EQ(encoded[0], '-');
+  SoftwareAuthenticator authn = NewAuthenticator();
+  const std::string response = RegistrationJson(authn, challenge);
+
+  RunResult separate =
+      Run({"verify-registration", "--rp-id", kRpId, "--origin", kOrigin, "--challenge", encoded},
+          response);
+  EXPECT_EQ(separate.exit_code, 0) << separate.out << separate.err;
+
+  RunResult joined = Run({"verify-registration", "--rp-id=" + std::string(kRpId),
+                          "--origin=" + std::string(kOrigin), "--challenge=" + encoded},
+                         response);
+  EXPECT_EQ(joined.exit_code, 0) << joined.out << joined.err;
+}
+
+TEST_F(CliTest, MalformedResponseJsonIsRejected) {
+  const std::vector<std::string> args = Concat({"verify-registration"}, RpFlags(Bytes(16, 1)));
+  ExpectRejected(Run(args, "{not json"), "malformed_response");
+  ExpectRejected(Run(args, ""), "malformed_response");
+  ExpectRejected(Run(args, "{}"), "malformed_response");
+  ExpectRejected(Run(args, "[1, 2, 3]"), "malformed_response");
+  ExpectRejected(Run(args, std::string("\xff\xfe\x00garbage", 10)), "malformed_response");
+  ExpectRejected(
+      Run(Concat({"verify-authentication", "--credential", WriteFile("r.json", R"({"id":"AQ"})")},
+                 RpFlags(Bytes(16, 1))),
+          "{\"id\": 1}"),
+      // The record is read first: a record without publicKey is
+      // malformed before the response is looked at.
+      "malformed_credential_record");
+}
+
+TEST_F(CliTest, DeeplyNestedResponseIsRejectedNotCrashed) {
+  const std::vector<std::string> args = Concat({"verify-registration"}, RpFlags(Bytes(16, 1)));
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  ExpectRejected(Run(args, deep), "malformed_response");
+}
+
+TEST_F(CliTest, OversizedResponseIsRejected) {
+  const std::vector<std::string> args = Concat({"verify-registration"}, RpFlags(Bytes(16, 1)));
+  ExpectRejected(Run(args, std::string(2 * 1024 * 1024, ' ')), "malformed_response");
+}
+
+TEST_F(CliTest, ValidRegistrationPrintsRecord) {
+  SoftwareAuthenticator authn = NewAuthenticator();
+  const Bytes challenge(16, 0x11);
+  const std::string path = WriteFile("response.json", RegistrationJson(authn, challenge));
+  RunResult r =
+      Run(Concat({"verify-registration"}, Concat(RpFlags(challenge), {"--response", path})));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  json record = json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(record.is_object()) << r.out;
+  EXPECT_EQ(record.value("id", ""), Base64UrlEncode(authn.credential_id()));
+  EXPECT_EQ(record.value("publicKey", ""), Base64UrlEncode(authn.CosePublicKey()));
+  EXPECT_EQ(record.value("signCount", -1), 0);
+  EXPECT_EQ(record.value("rpId", ""), kRpId);
+  EXPECT_EQ(record.value("attestationFormat", ""), "none");
+  EXPECT_EQ(record.value("createdAt", ""), kNow);
+  // The record printed is exactly what the library reads back.
+  EXPECT_THAT(CredentialRecordFromJson(r.out), IsOk());
+}
+
+TEST_F(CliTest, RegistrationWithWrongChallengeIsRejected) {
+  SoftwareAuthenticator authn = NewAuthenticator();
+  ExpectRejected(Run(Concat({"verify-registration"}, RpFlags(Bytes(16, 0x22))),
+                     RegistrationJson(authn, Bytes(16, 0x11))),
+                 "challenge_mismatch");
+}
+
+TEST_F(CliTest, RegistrationWithWrongOriginIsRejected) {
+  SoftwareAuthenticator authn = NewAuthenticator();
+  const Bytes challenge(16, 0x11);
+  ExpectRejected(Run({"verify-registration", "--rp-id", kRpId, "--origin", "https://evil.example",
+                      "--challenge", Base64UrlEncode(challenge)},
+                     RegistrationJson(authn, challenge)),
+                 "origin_mismatch");
+}
+
+TEST_F(CliTest, AuthenticationPrintsUpdatedRecord) {
+  SoftwareAuthenticator authn = NewAuthenticator();
+  const std::string record = RegisterViaCli(authn);
+  const Bytes challenge(16, 0x33);
+  Result<std::string> assertion = authn.GetAssertionJson(Assertion(challenge, 7));
+  ASSERT_THAT(assertion, IsOk());
+  RunResult r = Run(Concat({"verify-authentication", "--credential", record}, RpFlags(challenge)),
+                    *assertion);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  json out = json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(out.is_object()) << r.out;
+  EXPECT_EQ(out.size(), 4U) << r.out;  // no signCountRollback
+  ASSERT_TRUE(out.contains("credential") && out["credential"].is_object());
+  EXPECT_EQ(out.value("signCount", -1), 7);
+  EXPECT_EQ(out.value("userVerified", false), true);
+  ASSERT_TRUE(out.contains("backupState") && out["backupState"].is_boolean());
+  EXPECT_EQ(out["backupState"].get<bool>(), false);
+  const json& credential = out["credential"];
+  EXPECT_EQ(credential.value("id", ""), Base64UrlEncode(authn.credential_id()));
+  EXPECT_EQ(credential.value("signCount", -1), 7);
+  EXPECT_EQ(credential.value("uvInitialized", false), true);
+  EXPECT_EQ(credential.value("lastUsedAt", ""), kNow);
+}
+
+TEST_F(CliTest, TamperedAssertionIsRejected) {
+  SoftwareAuthenticator authn = NewAuthenticator();
+  const std::string record = RegisterViaCli(authn);
+  const Bytes challenge(16, 0x33);
+  AssertionParams params = Assertion(challenge, 1);
+  params.edit_signature = [](Bytes& sig) {
+    // Flip a bit inside the DER INTEGER s (the last byte), keeping the DER
+    // structure intact.
+    sig.back() = static_cast<std::uint8_t>(sig.back() ^ 0x01U);
+  };
+  Result<std::string> assertion = authn.GetAssertionJson(params);
+  ASSERT_THAT(assertion, IsOk());
+  ExpectRejected(Run(Concat({"verify-authentication", "--credential", record}, RpFlags(challenge)),
+                     *assertion),
+                 "signature_invalid");
+}
+
+TEST_F(CliTest, AuthenticationWithWrongChallengeIsRejected) {
+  SoftwareAuthenticator authn = NewAuthenticator();
+  const std::string record = RegisterViaCli(authn);
+  Result<std::string> assertion = authn.GetAssertionJson(Assertion(Bytes(16, 0x33), 1));
+  ASSERT_THAT(assertion, IsOk());
+  ExpectRejected(
+      Run(Concat({"verify-authentication", "--credential", record}, RpFlags(Bytes(16, 0x44))),
+          *assertion),
+      "challenge_mismatch");
+}
+
+TEST_F(CliTest, SignCountRollbackRejectedUnlessAllowed) {
+  SoftwareAuthenticator authn = NewAuthenticator();
+  const std::string record = RegisterViaCli(authn, /*sign_count=*/5);
+  const Bytes challenge(16, 0x33);
+  Result<std::string> assertion = authn.GetAssertionJson(Assertion(challenge, 5));
+  ASSERT_THAT(assertion, IsOk());
+  const std::vector<std::string> args =
+      Concat({"verify-authentication", "--credential", record}, RpFlags(challenge));
+  ExpectRejected(Run(args, *assertion), "sign_count_rollback");
+
+  RunResult allowed = Run(Concat(args, {"--allow-sign-count-rollback"}), *assertion);
+  ASSERT_EQ(allowed.exit_code, 0) << allowed.out << allowed.err;
+  json out = json::parse(allowed.out, nullptr, false);
+  ASSERT_TRUE(out.is_object()) << allowed.out;
+  EXPECT_EQ(out.value("signCountRollback", false), true);
+}
+
+TEST_F(CliTest, MalformedCredentialRecordIsRejected) {
+  SoftwareAuthenticator authn = NewAuthenticator();
+  const Bytes challenge(16, 0x33);
+  Result<std::string> assertion = authn.GetAssertionJson(Assertion(challenge, 1));
+  ASSERT_THAT(assertion, IsOk());
+  ExpectRejected(
+      Run(Concat({"verify-authentication", "--credential", WriteFile("bad.json", "{not json")},
+                 RpFlags(challenge)),
+          *assertion),
+      "malformed_credential_record");
+  const std::string v2 = R"({"version": 2, "id": ")" + Base64UrlEncode(authn.credential_id()) +
+                         R"(", "publicKey": ")" + Base64UrlEncode(authn.CosePublicKey()) +
+                         R"(", "signCount": 0})";
+  ExpectRejected(Run(Concat({"verify-authentication", "--credential", WriteFile("v2.json", v2)},
+                            RpFlags(challenge)),
+                     *assertion),
+                 "unsupported_record_version");
+}
+
+TEST_F(CliTest, MinimalRecordIsAccepted) {
+  SoftwareAuthenticator authn = NewAuthenticator();
+  const std::string minimal = R"({"id": ")" + Base64UrlEncode(authn.credential_id()) +
+                              R"(", "publicKey": ")" + Base64UrlEncode(authn.CosePublicKey()) +
+                              R"("})";
+  const Bytes challenge(16, 0x33);
+  Result<std::string> assertion = authn.GetAssertionJson(Assertion(challenge, 3));
+  ASSERT_THAT(assertion, IsOk());
+  RunResult r =
+      Run(Concat({"verify-authentication", "--credential", WriteFile("min.json", minimal)},
+                 RpFlags(challenge)),
+          *assertion);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST_F(CliTest, DemoSucceeds) {
+  RunResult r = Run({"demo"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("signature_invalid"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace passkey

@@ -1,0 +1,65 @@
+# ctest install_consumer: installs the passkey build tree into a fresh prefix,
+# then configures, builds and runs tests/install_consumer against it.
+#
+# cmake -DPASSKEY_BUILD_DIR=… -DCONSUMER_SOURCE_DIR=… -DWORK_DIR=… -DLIBDIR=…
+#       -DINCLUDEDIR=… -DCXX_COMPILER=… -DGENERATOR=… [-DSANITIZE=…]
+#       -P run_install_test.cmake
+foreach(var PASSKEY_BUILD_DIR CONSUMER_SOURCE_DIR WORK_DIR LIBDIR INCLUDEDIR
+            CXX_COMPILER GENERATOR)
+  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+    message(FATAL_ERROR "run_install_test.cmake: ${var} is not set")
+  endif()
+endforeach()
+
+function(run)
+  execute_process(COMMAND ${ARGV} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    string(REPLACE ";" " " cmd "${ARGV}")
+    message(FATAL_ERROR "install_consumer: command failed (${rc}): ${cmd}")
+  endif()
+endfunction()
+
+set(prefix "${WORK_DIR}/prefix")
+set(build "${WORK_DIR}/build")
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+
+message(STATUS "install_consumer: installing ${PASSKEY_BUILD_DIR} into ${prefix}")
+run(${CMAKE_COMMAND} --install "${PASSKEY_BUILD_DIR}" --prefix "${prefix}")
+
+# What must (and must not) be in the installed tree.
+foreach(f "${INCLUDEDIR}/passkey/passkey.h"
+          "${INCLUDEDIR}/passkey/result.h"
+          "${LIBDIR}/cmake/passkey/passkeyConfig.cmake"
+          "${LIBDIR}/cmake/passkey/passkeyConfigVersion.cmake"
+          "${LIBDIR}/cmake/passkey/passkeyTargets.cmake"
+          "${LIBDIR}/pkgconfig/passkey.pc")
+  if(NOT EXISTS "${prefix}/${f}")
+    message(FATAL_ERROR "install_consumer: ${f} was not installed")
+  endif()
+endforeach()
+if(EXISTS "${prefix}/${INCLUDEDIR}/passkey/testing")
+  message(FATAL_ERROR "install_consumer: include/passkey/testing must not be installed")
+endif()
+
+# The consumer is built with the same compiler and sanitizers as passkey
+# (an ASan/UBSan libpasskey needs the sanitizer runtimes at link time).
+set(flags "")
+if(NOT "${SANITIZE}" STREQUAL "")
+  set(flags "-fsanitize=${SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all")
+endif()
+
+set(env ${CMAKE_COMMAND} -E env
+    "PKG_CONFIG_PATH=${prefix}/${LIBDIR}/pkgconfig"
+    "LD_LIBRARY_PATH=${prefix}/${LIBDIR}")
+run(${env} ${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}" -B "${build}"
+    -G "${GENERATOR}"
+    "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}"
+    "-DCMAKE_PREFIX_PATH=${prefix}"
+    -DCMAKE_BUILD_TYPE=Debug
+    "-DCMAKE_CXX_FLAGS=${flags}"
+    "-DCMAKE_EXE_LINKER_FLAGS=${flags}")
+run(${env} ${CMAKE_COMMAND} --build "${build}")
+run(${env} "${build}/consumer_cmake")
+run(${env} "${build}/consumer_pkgconfig")
+message(STATUS "install_consumer: find_package(passkey) and pkg-config passkey both work")

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The README's second command (and .ci/run): the whole test suite, built with
+# g++, AddressSanitizer + UndefinedBehaviorSanitizer and warnings as errors.
+# Shared conformance vectors are read from ../shared/vectors (or
+# $PASSKEY_VECTORS_DIR); without them those tests are skipped with a message.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash tools/install-deps.sh
+
+build_dir=${PASSKEY_CHECK_BUILD_DIR:-build/check}
+build_type=${PASSKEY_CHECK_BUILD_TYPE:-Debug}
+jobs=${PASSKEY_JOBS:-2}
+
+cmake -S . -B "$build_dir" -G Ninja \
+  -DCMAKE_BUILD_TYPE="$build_type" \
+  -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ \
+  -DPASSKEY_SANITIZE=address,undefined \
+  -DPASSKEY_WERROR=ON
+cmake --build "$build_dir" -j "$jobs"
+
+# Sanitizer failures must fail the test, with a usable report.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+log="$build_dir/ctest.log"
+set +e
+ctest --test-dir "$build_dir" --output-on-failure --no-tests=error \
+  -j "$jobs" --timeout 900 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+
+# Repeat ctest's summary as the closing lines (its list of skipped tests
+# comes after it), plus the counts with skips separated out.
+summary=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)
+if [[ -n "$summary" ]]; then
+  total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$summary")
+  failed=$(sed -E 's/.*, ([0-9]+) tests? failed.*/\1/' <<<"$summary")
+  skipped=$(grep -cE '^[[:space:]]*[0-9]+ - .*\(Skipped\)$' "$log" || true)
+  echo
+  echo "$summary"
+  echo "ctest: $((total - failed - skipped)) passed, $failed failed, $skipped skipped"
+fi
+exit "$rc"

@@ -1,0 +1,254 @@
+#include "cli.h"
+
+#include <ctime>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <passkey/passkey.h>
+
+#include "cli_args.h"
+#include "cli_demo.h"
+#include "cli_io.h"
+
+#ifndef PASSKEY_VERSION_STRING
+#define PASSKEY_VERSION_STRING "unknown"
+#endif
+
+namespace passkey::cli {
+namespace {
+
+constexpr std::string_view kTopHelp =
+    R"(Usage: passkey <command> [options]
+
+Verifies WebAuthn (passkey) responses the way a relying party's server does.
+
+Commands:
+  verify-registration    verify a RegistrationResponseJSON; prints the new
+                         credential record
+  verify-authentication  verify an AuthenticationResponseJSON against a stored
+                         credential record; prints the updated record
+  demo                   full round trip with the built-in software
+                         authenticator (registration, two sign-ins, one
+                         tampered assertion that must be rejected)
+
+Run 'passkey <command> --help' for a command's options.
+Exit status: 0 verified, 1 rejected (stdout has {"error": {...}}), 2 usage.
+)";
+
+int Usage(std::FILE* err, std::string_view command, const std::string& message) {
+  std::string text = "passkey";
+  if (!command.empty()) {
+    text += " ";
+    text += command;
+  }
+  text += ": " + message + "\nTry 'passkey";
+  if (!command.empty()) {
+    text += " ";
+    text += command;
+  }
+  text += " --help'.";
+  WriteLine(err, text);
+  return kExitUsage;
+}
+
+int Reject(std::FILE* out, const Error& error) {
+  WriteLine(out, ErrorJson(error.code, error.message));
+  return kExitRejected;
+}
+
+int Reject(std::FILE* out, ErrorCode code, std::string_view message) {
+  WriteLine(out, ErrorJson(code, message));
+  return kExitRejected;
+}
+
+// Emits the success output; a failed write (e.g. closed stdout) is exit 1.
+int Succeed(std::FILE* out, std::FILE* err, std::string_view text) {
+  if (!WriteLine(out, text)) {
+    WriteLine(err, "passkey: cannot write to standard output");
+    return kExitRejected;
+  }
+  return kExitOk;
+}
+
+RelyingParty MakeRelyingParty(const VerifyArgs& args) {
+  RelyingParty rp;
+  rp.ids = args.rp_ids;
+  rp.origins = args.origins;
+  rp.top_origins = args.top_origins;
+  rp.allow_cross_origin = args.allow_cross_origin;
+  return rp;
+}
+
+UnixSeconds NowOrClock(const VerifyArgs& args) {
+  if (args.now.has_value()) {
+    return *args.now;
+  }
+  return static_cast<UnixSeconds>(std::time(nullptr));
+}
+
+// Reads the response (file or stdin). Returns -1 when `*text` was filled,
+// otherwise the exit code to return.
+int ReadResponse(const VerifyArgs& args, std::string_view command, std::FILE* in, std::FILE* out,
+                 std::FILE* err, std::string* text) {
+  std::string why;
+  const std::string path = args.response_path.value_or("-");
+  switch (ReadPathCapped(path, in, kMaxInputBytes, text, &why)) {
+    case ReadStatus::kOk:
+      return -1;
+    case ReadStatus::kTooLarge:
+      return Reject(out, ErrorCode::kMalformedResponse, "response is larger than 1 MiB");
+    case ReadStatus::kIoError:
+      return Usage(err, command, why);
+  }
+  return Usage(err, command, "cannot read the response");
+}
+
+int VerifyRegistrationCommand(const std::vector<std::string>& words, std::FILE* in, std::FILE* out,
+                              std::FILE* err) {
+  constexpr std::string_view kCommand = "verify-registration";
+  VerifyArgs args;
+  std::string usage_error;
+  if (!ParseVerifyArgs(Ceremony::kRegistration, words, &args, &usage_error)) {
+    return Usage(err, kCommand, usage_error);
+  }
+  if (args.help) {
+    std::fputs(std::string(VerifyHelp(Ceremony::kRegistration)).c_str(), out);
+    return std::fflush(out) == 0 ? kExitOk : kExitRejected;
+  }
+  std::string text;
+  if (int code = ReadResponse(args, kCommand, in, out, err, &text); code >= 0) {
+    return code;
+  }
+
+  RegistrationOptions options;
+  options.rp = MakeRelyingParty(args);
+  options.challenge = args.challenge;
+  options.user_verification = args.user_verification;
+  options.allowed_algorithms = args.algorithms;
+  options.expected_types = args.expected_types;
+  options.allow_sha1_attestation = args.allow_sha1_attestation;
+  options.now = NowOrClock(args);
+
+  Result<RegistrationResponse> response = ParseRegistrationResponseJson(text);
+  if (!response.has_value()) {
+    return Reject(out, response.error());
+  }
+  Result<CredentialRecord> record = VerifyRegistration(options, *response);
+  if (!record.has_value()) {
+    return Reject(out, record.error());
+  }
+  return Succeed(out, err, CredentialRecordToJson(*record));
+}
+
+int VerifyAuthenticationCommand(const std::vector<std::string>& words, std::FILE* in,
+                                std::FILE* out, std::FILE* err) {
+  constexpr std::string_view kCommand = "verify-authentication";
+  VerifyArgs args;
+  std::string usage_error;
+  if (!ParseVerifyArgs(Ceremony::kAuthentication, words, &args, &usage_error)) {
+    return Usage(err, kCommand, usage_error);
+  }
+  if (args.help) {
+    std::fputs(std::string(VerifyHelp(Ceremony::kAuthentication)).c_str(), out);
+    return std::fflush(out) == 0 ? kExitOk : kExitRejected;
+  }
+
+  // Both inputs are read before anything is verified, so an unreadable file
+  // is always a usage error (exit 2).
+  if (args.credential_path == "-" && args.response_path.value_or("-") == "-") {
+    return Usage(err, kCommand, "--credential - needs the response in --response FILE");
+  }
+  std::string record_text;
+  std::string why;
+  switch (ReadPathCapped(args.credential_path, in, kMaxInputBytes, &record_text, &why)) {
+    case ReadStatus::kOk:
+      break;
+    case ReadStatus::kTooLarge:
+      return Reject(out, ErrorCode::kMalformedCredentialRecord,
+                    "credential record is larger than 1 MiB");
+    case ReadStatus::kIoError:
+      return Usage(err, kCommand, why);
+  }
+  std::string text;
+  if (int code = ReadResponse(args, kCommand, in, out, err, &text); code >= 0) {
+    return code;
+  }
+
+  Result<CredentialRecord> record = CredentialRecordFromJson(record_text);
+  if (!record.has_value()) {
+    return Reject(out, record.error());
+  }
+
+  AuthenticationOptions options;
+  options.rp = MakeRelyingParty(args);
+  options.challenge = args.challenge;
+  options.user_verification = args.user_verification;
+  options.allowed_algorithms = args.algorithms;
+  options.expected_types = args.expected_types;
+  options.allow_sha1_attestation = args.allow_sha1_attestation;
+  options.appid = args.appid;
+  options.user_handle = args.user_handle;
+  options.allow_sign_count_rollback = args.allow_sign_count_rollback;
+  options.now = NowOrClock(args);
+
+  Result<AuthenticationResponse> response = ParseAuthenticationResponseJson(text);
+  if (!response.has_value()) {
+    return Reject(out, response.error());
+  }
+  Result<AuthenticationResult> result = VerifyAuthentication(options, *record, *response);
+  if (!result.has_value()) {
+    return Reject(out, result.error());
+  }
+  CredentialRecord updated = *record;
+  UpdateCredentialRecord(updated, *result);
+
+  nlohmann::ordered_json credential = nlohmann::ordered_json::parse(
+      CredentialRecordToJson(updated), nullptr, /*allow_exceptions=*/false);
+  if (credential.is_discarded()) {
+    return Reject(out, ErrorCode::kInternal, "the library produced a record that is not JSON");
+  }
+  nlohmann::ordered_json output = nlohmann::ordered_json::object();
+  output["credential"] = std::move(credential);
+  output["signCount"] = result->sign_count;
+  output["userVerified"] = result->user_verified;
+  output["backupState"] = result->backup_state;
+  if (result->sign_count_rollback) {
+    output["signCountRollback"] = true;
+  }
+  return Succeed(out, err, output.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+}  // namespace
+
+int Run(const std::vector<std::string>& args, std::FILE* in, std::FILE* out, std::FILE* err) {
+  if (args.empty()) {
+    std::fputs(std::string(kTopHelp).c_str(), err);
+    std::fflush(err);
+    return kExitUsage;
+  }
+  const std::string& command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "verify-registration") {
+    return VerifyRegistrationCommand(rest, in, out, err);
+  }
+  if (command == "verify-authentication") {
+    return VerifyAuthenticationCommand(rest, in, out, err);
+  }
+  if (command == "demo") {
+    return RunDemo(rest, out, err);
+  }
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::fputs(std::string(kTopHelp).c_str(), out);
+    return std::fflush(out) == 0 ? kExitOk : kExitRejected;
+  }
+  if (command == "--version") {
+    return Succeed(out, err, "passkey " PASSKEY_VERSION_STRING);
+  }
+  return Usage(err, "", "unknown command '" + command + "'");
+}
+
+}  // namespace passkey::cli

@@ -1,0 +1,430 @@
+#include "cli_args.h"
+
+#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <system_error>
+
+namespace passkey::cli {
+namespace {
+
+// Each option of the verify-* commands. Options that take a value accept
+// `--name VALUE` (the next word, whatever it starts with) and `--name=VALUE`.
+enum class Opt {
+  kRpId,
+  kOrigin,
+  kTopOrigin,
+  kAllowCrossOrigin,
+  kChallenge,
+  kUserVerification,
+  kAlgorithm,
+  kResponse,
+  kExpectedType,
+  kAllowSha1Attestation,
+  kNow,
+  kCredential,
+  kAppId,
+  kUserHandle,
+  kAllowSignCountRollback,
+};
+
+struct OptionSpec {
+  std::string_view name;
+  Opt opt;
+  bool takes_value;
+  bool authentication_only;
+};
+
+constexpr OptionSpec kOptions[] = {
+    {"--rp-id", Opt::kRpId, true, false},
+    {"--origin", Opt::kOrigin, true, false},
+    {"--top-origin", Opt::kTopOrigin, true, false},
+    {"--allow-cross-origin", Opt::kAllowCrossOrigin, false, false},
+    {"--challenge", Opt::kChallenge, true, false},
+    {"--user-verification", Opt::kUserVerification, true, false},
+    {"--algorithm", Opt::kAlgorithm, true, false},
+    {"--response", Opt::kResponse, true, false},
+    {"--expected-type", Opt::kExpectedType, true, false},
+    {"--allow-sha1-attestation", Opt::kAllowSha1Attestation, false, false},
+    {"--now", Opt::kNow, true, false},
+    {"--credential", Opt::kCredential, true, true},
+    {"--appid", Opt::kAppId, true, true},
+    {"--user-handle", Opt::kUserHandle, true, true},
+    {"--allow-sign-count-rollback", Opt::kAllowSignCountRollback, false, true},
+};
+
+const OptionSpec* FindOption(std::string_view name) {
+  for (const OptionSpec& spec : kOptions) {
+    if (spec.name == name) {
+      return &spec;
+    }
+  }
+  return nullptr;
+}
+
+bool ParseInt32(std::string_view text, std::int32_t* out) {
+  std::int64_t value = 0;
+  const char* first = text.data();
+  const char* last = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc() || ptr != last || value < std::numeric_limits<std::int32_t>::min() ||
+      value > std::numeric_limits<std::int32_t>::max()) {
+    return false;
+  }
+  *out = static_cast<std::int32_t>(value);
+  return true;
+}
+
+// Applies one option's value. Returns false with `*error` set on a bad value.
+bool Apply(const OptionSpec& spec, const std::string& value, VerifyArgs* out,
+           std::vector<Opt>* seen_once, std::string* error) {
+  const std::string name(spec.name);
+  if (spec.takes_value && value.empty()) {
+    *error = name + " needs a non-empty value";
+    return false;
+  }
+  // Options that may be given only once.
+  switch (spec.opt) {
+    case Opt::kChallenge:
+    case Opt::kUserVerification:
+    case Opt::kResponse:
+    case Opt::kNow:
+    case Opt::kCredential:
+    case Opt::kAppId:
+    case Opt::kUserHandle:
+      for (Opt o : *seen_once) {
+        if (o == spec.opt) {
+          *error = name + " given more than once";
+          return false;
+        }
+      }
+      seen_once->push_back(spec.opt);
+      break;
+    default:
+      break;
+  }
+  switch (spec.opt) {
+    case Opt::kRpId:
+      out->rp_ids.push_back(value);
+      return true;
+    case Opt::kOrigin:
+      out->origins.push_back(value);
+      return true;
+    case Opt::kTopOrigin:
+      out->top_origins.push_back(value);
+      return true;
+    case Opt::kAllowCrossOrigin:
+      out->allow_cross_origin = true;
+      return true;
+    case Opt::kChallenge: {
+      Result<Bytes> decoded = Base64UrlDecode(value);
+      if (!decoded.has_value()) {
+        *error =
+            "--challenge is not strict base64url (no padding, alphabet "
+            "A-Z a-z 0-9 - _)";
+        return false;
+      }
+      if (decoded->empty()) {
+        *error = "--challenge must not be empty";
+        return false;
+      }
+      out->challenge = std::move(decoded).value();
+      return true;
+    }
+    case Opt::kUserVerification: {
+      std::optional<UserVerification> uv = ParseUserVerification(value);
+      if (!uv.has_value()) {
+        *error =
+            "--user-verification must be required, preferred or "
+            "discouraged";
+        return false;
+      }
+      out->user_verification = *uv;
+      return true;
+    }
+    case Opt::kAlgorithm: {
+      std::int32_t alg = 0;
+      if (!ParseInt32(value, &alg)) {
+        *error = "--algorithm takes a COSE algorithm number (e.g. -7), not '" + value + "'";
+        return false;
+      }
+      out->algorithms.push_back(static_cast<CoseAlgorithm>(alg));
+      return true;
+    }
+    case Opt::kResponse:
+      out->response_path = value;
+      return true;
+    case Opt::kExpectedType:
+      out->expected_types.push_back(value);
+      return true;
+    case Opt::kAllowSha1Attestation:
+      out->allow_sha1_attestation = true;
+      return true;
+    case Opt::kNow: {
+      std::optional<UnixSeconds> now = ParseIso8601(value);
+      if (!now.has_value()) {
+        *error = "--now takes an ISO 8601 time such as 2025-01-31T12:00:00Z";
+        return false;
+      }
+      out->now = *now;
+      return true;
+    }
+    case Opt::kCredential:
+      out->credential_path = value;
+      return true;
+    case Opt::kAppId:
+      out->appid = value;
+      return true;
+    case Opt::kUserHandle: {
+      Result<Bytes> decoded = Base64UrlDecode(value);
+      if (!decoded.has_value()) {
+        *error = "--user-handle is not strict base64url";
+        return false;
+      }
+      if (decoded->empty()) {
+        *error = "--user-handle must not be empty";
+        return false;
+      }
+      out->user_handle = std::move(decoded).value();
+      return true;
+    }
+    case Opt::kAllowSignCountRollback:
+      out->allow_sign_count_rollback = true;
+      return true;
+  }
+  *error = "internal: unhandled option " + name;
+  return false;
+}
+
+bool ParseDigits(std::string_view text, std::size_t pos, std::size_t count, int* out) {
+  if (pos + count > text.size()) {
+    return false;
+  }
+  int value = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    char c = text[pos + i];
+    if (c < '0' || c > '9') {
+      return false;
+    }
+    value = value * 10 + (c - '0');
+  }
+  *out = value;
+  return true;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+// days_from_civil).
+std::int64_t DaysFromCivil(std::int64_t y, int m, int d) {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t mp = (m + 9) % 12;
+  const std::int64_t doy = (153 * mp + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+}  // namespace
+
+std::optional<UnixSeconds> ParseIso8601(std::string_view text) {
+  // YYYY-MM-DDTHH:MM:SS
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  if (text.size() < 20 || !ParseDigits(text, 0, 4, &year) || text[4] != '-' ||
+      !ParseDigits(text, 5, 2, &month) || text[7] != '-' || !ParseDigits(text, 8, 2, &day) ||
+      (text[10] != 'T' && text[10] != 't') || !ParseDigits(text, 11, 2, &hour) || text[13] != ':' ||
+      !ParseDigits(text, 14, 2, &minute) || text[16] != ':' || !ParseDigits(text, 17, 2, &second)) {
+    return std::nullopt;
+  }
+  static constexpr int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 ||
+      second > 59) {
+    return std::nullopt;
+  }
+  int month_days = kDaysInMonth[month - 1];
+  if (month == 2 && IsLeap(year)) {
+    month_days = 29;
+  }
+  if (day > month_days) {
+    return std::nullopt;
+  }
+  std::size_t pos = 19;
+  if (text[pos] == '.') {  // fraction: at least one digit, dropped
+    ++pos;
+    std::size_t digits = 0;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      ++pos;
+      ++digits;
+    }
+    if (digits == 0) {
+      return std::nullopt;
+    }
+  }
+  std::int64_t offset_seconds = 0;
+  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+    ++pos;
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    const int sign = text[pos] == '+' ? 1 : -1;
+    int off_h = 0;
+    int off_m = 0;
+    if (!ParseDigits(text, pos + 1, 2, &off_h) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
+        !ParseDigits(text, pos + 4, 2, &off_m) || off_h > 23 || off_m > 59) {
+      return std::nullopt;
+    }
+    offset_seconds = sign * (off_h * 3600 + off_m * 60);
+    pos += 6;
+  } else {
+    return std::nullopt;  // a time zone is required
+  }
+  if (pos != text.size()) {
+    return std::nullopt;
+  }
+  const std::int64_t days = DaysFromCivil(year, month, day);
+  const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  // 1970-01-01T00:00:00Z ... 9999-12-31T23:59:59Z: what the record's
+  // four-digit-year timestamps can hold.
+  if (seconds < 0 || seconds > 253402300799) {
+    return std::nullopt;
+  }
+  return seconds;
+}
+
+bool ParseVerifyArgs(Ceremony ceremony, const std::vector<std::string>& args, VerifyArgs* out,
+                     std::string* error) {
+  std::vector<Opt> seen_once;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& word = args[i];
+    if (word == "--help" || word == "-h") {
+      out->help = true;
+      return true;
+    }
+    if (word.size() < 3 || word[0] != '-' || word[1] != '-') {
+      *error = "unexpected argument '" + word + "'";
+      return false;
+    }
+    const std::size_t eq = word.find('=');
+    const std::string_view name =
+        std::string_view(word).substr(0, eq == std::string::npos ? word.size() : eq);
+    const OptionSpec* spec = FindOption(name);
+    if (spec == nullptr) {
+      *error = "unknown option '" + std::string(name) + "'";
+      return false;
+    }
+    if (spec->authentication_only && ceremony == Ceremony::kRegistration) {
+      *error = std::string(spec->name) + " is only accepted by verify-authentication";
+      return false;
+    }
+    std::string value;
+    if (!spec->takes_value) {
+      if (eq != std::string::npos) {
+        *error = std::string(spec->name) + " does not take a value";
+        return false;
+      }
+    } else if (eq != std::string::npos) {
+      value = word.substr(eq + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];  // taken as is, even when it begins with '-'
+    } else {
+      *error = std::string(spec->name) + " needs a value";
+      return false;
+    }
+    if (!Apply(*spec, value, out, &seen_once, error)) {
+      return false;
+    }
+  }
+  if (out->rp_ids.empty()) {
+    *error = "missing required option --rp-id";
+    return false;
+  }
+  if (out->origins.empty()) {
+    *error = "missing required option --origin";
+    return false;
+  }
+  if (out->challenge.empty()) {
+    *error = "missing required option --challenge";
+    return false;
+  }
+  if (ceremony == Ceremony::kAuthentication && out->credential_path.empty()) {
+    *error = "missing required option --credential";
+    return false;
+  }
+  return true;
+}
+
+std::string_view VerifyHelp(Ceremony ceremony) {
+  if (ceremony == Ceremony::kRegistration) {
+    return R"(Usage: passkey verify-registration --rp-id ID [--rp-id ID ...]
+         --origin O [--origin O ...] --challenge B64URL [options]
+
+Verifies a RegistrationResponseJSON (navigator.credentials.create() result,
+serialised with toJSON()) per WebAuthn L3 section 7.1. The response is read
+from --response FILE, or from standard input when --response is absent or "-".
+
+Options (a value may begin with '-'; --opt=VALUE also works):
+  --rp-id ID                   acceptable RP ID (repeatable; at least one)
+  --origin O                   acceptable origin, exact match (repeatable)
+  --top-origin O               acceptable topOrigin (repeatable; needs
+                               --allow-cross-origin)
+  --allow-cross-origin         accept crossOrigin=true / topOrigin
+  --challenge B64URL           the challenge the RP issued (base64url)
+  --user-verification V        required (default) | preferred | discouraged
+  --algorithm COSE_ALG         allowed algorithm, e.g. -7 ES256, -8 EdDSA,
+                               -257 RS256 (repeatable; default: all supported
+                               except RS1)
+  --expected-type T            accepted clientDataJSON.type (repeatable;
+                               default webauthn.create)
+  --allow-sha1-attestation     accept SHA-1 signatures (RS1); off by default
+  --now ISO8601                time stored as createdAt (default: now)
+  --response FILE              read the response from FILE ("-" = stdin)
+  -h, --help                   show this help
+
+Exit status: 0 verified (stdout: the credential record JSON), 1 rejected
+(stdout: {"error": {"code": "...", "message": "..."}}), 2 usage error.
+)";
+  }
+  return R"(Usage: passkey verify-authentication --rp-id ID [--rp-id ID ...]
+         --origin O [--origin O ...] --challenge B64URL
+         --credential RECORD.json [options]
+
+Verifies an AuthenticationResponseJSON (navigator.credentials.get() result,
+serialised with toJSON()) against a stored credential record per WebAuthn L3
+section 7.2. The response is read from --response FILE, or from standard input
+when --response is absent or "-".
+
+Options (a value may begin with '-'; --opt=VALUE also works):
+  --rp-id ID                   acceptable RP ID (repeatable; at least one)
+  --origin O                   acceptable origin, exact match (repeatable)
+  --top-origin O               acceptable topOrigin (repeatable; needs
+                               --allow-cross-origin)
+  --allow-cross-origin         accept crossOrigin=true / topOrigin
+  --challenge B64URL           the challenge the RP issued (base64url)
+  --user-verification V        required (default) | preferred | discouraged
+  --algorithm COSE_ALG         allowed algorithm of the stored key
+                               (repeatable; default: all supported except RS1)
+  --expected-type T            accepted clientDataJSON.type (repeatable;
+                               default webauthn.get)
+  --allow-sha1-attestation     accept RS1 credential keys; off by default
+  --credential RECORD.json     the stored credential record (required)
+  --appid URL                  the FIDO AppID sent in the appid extension
+  --user-handle B64URL         the user handle of the user being signed in;
+                               a response userHandle must equal it
+  --allow-sign-count-rollback  accept a signCount that did not increase and
+                               report "signCountRollback": true instead
+  --now ISO8601                time stored as lastUsedAt (default: now)
+  --response FILE              read the response from FILE ("-" = stdin)
+  -h, --help                   show this help
+
+Exit status: 0 verified (stdout: {"credential": <updated record>,
+"signCount": N, "userVerified": bool, "backupState": bool}), 1 rejected
+(stdout: {"error": {"code": "...", "message": "..."}}), 2 usage error.
+)";
+}
+
+}  // namespace passkey::cli

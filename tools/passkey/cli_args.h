@@ -1,0 +1,56 @@
+// Option parsing for `passkey verify-registration` / `verify-authentication`.
+#ifndef PASSKEY_TOOLS_PASSKEY_CLI_ARGS_H_
+#define PASSKEY_TOOLS_PASSKEY_CLI_ARGS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <passkey/bytes.h>
+#include <passkey/options.h>
+#include <passkey/types.h>
+
+namespace passkey::cli {
+
+enum class Ceremony { kRegistration, kAuthentication };
+
+// VerifyArgs: the parsed command line of a verify-* command.
+struct VerifyArgs {
+  bool help = false;  // --help / -h seen: print help, exit 0
+  std::vector<std::string> rp_ids;
+  std::vector<std::string> origins;
+  std::vector<std::string> top_origins;
+  std::vector<std::string> expected_types;
+  bool allow_cross_origin = false;
+  bool allow_sha1_attestation = false;
+  Bytes challenge;
+  UserVerification user_verification = UserVerification::kRequired;
+  std::vector<CoseAlgorithm> algorithms;
+  std::optional<std::string> response_path;  // nullopt or "-": stdin
+  std::optional<UnixSeconds> now;            // nullopt: the current time
+  // Authentication only.
+  std::string credential_path;
+  std::string appid;
+  Bytes user_handle;
+  bool allow_sign_count_rollback = false;
+};
+
+// ParseVerifyArgs parses `args` (the words after the command name). Every
+// option that takes a value accepts both `--opt VALUE` and `--opt=VALUE`, and
+// the value may begin with '-'. On a usage error returns false and sets
+// `*error` to a one-line message.
+bool ParseVerifyArgs(Ceremony ceremony, const std::vector<std::string>& args, VerifyArgs* out,
+                     std::string* error);
+
+// ParseIso8601 parses "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)" into seconds
+// since the Unix epoch (the fraction is dropped). nullopt when malformed or
+// outside 1970-01-01T00:00:00Z ... 9999-12-31T23:59:59Z.
+std::optional<UnixSeconds> ParseIso8601(std::string_view text);
+
+// VerifyHelp returns the --help text of a verify-* command.
+std::string_view VerifyHelp(Ceremony ceremony);
+
+}  // namespace passkey::cli
+
+#endif  // PASSKEY_TOOLS_PASSKEY_CLI_ARGS_H_

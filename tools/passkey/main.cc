@@ -1,0 +1,34 @@
+// main() of the `passkey` CLI: maps every outcome to exit 0, 1 or 2.
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+
+int main(int argc, char** argv) {
+  // A closed stdout must not kill the process with SIGPIPE: writes fail and
+  // the command exits 1 instead.
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; ++i) {
+      args.emplace_back(argv[i]);
+    }
+    return passkey::cli::Run(args, stdin, stdout, stderr);
+  } catch (const std::bad_alloc&) {
+    std::fputs(
+        "{\"error\": {\"code\": \"internal_error\", \"message\": \"out of "
+        "memory\"}}\n",
+        stdout);
+  } catch (...) {
+    std::fputs(
+        "{\"error\": {\"code\": \"internal_error\", \"message\": \"unexpected "
+        "exception\"}}\n",
+        stdout);
+  }
+  std::fflush(stdout);
+  return passkey::cli::kExitRejected;
+}
