@@ -12,6 +12,15 @@ build_dir=${PASSKEY_CHECK_BUILD_DIR:-build/check}
 build_type=${PASSKEY_CHECK_BUILD_TYPE:-Debug}
 jobs=${PASSKEY_JOBS:-2}
 
+# ThreadSanitizer: the concurrency tests (verifications sharing a record,
+# an imported key and the digest table across threads) in their own build.
+tsan_dir=${PASSKEY_CHECK_TSAN_DIR:-build/tsan}
+cmake -S . -B "$tsan_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ \
+  -DPASSKEY_SANITIZE=thread -DPASSKEY_WERROR=ON -DPASSKEY_ENABLE_INSTALL=OFF >/dev/null
+cmake --build "$tsan_dir" -j "$jobs" --target concurrency_test
+TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1} "$tsan_dir/tests/concurrency_test"
+
 cmake -S . -B "$build_dir" -G Ninja \
   -DCMAKE_BUILD_TYPE="$build_type" \
   -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ \
