@@ -1,6 +1,7 @@
 #include <passkey/credential_record.h>
 
 #include <string>
+#include <utility>
 
 #include "internal/limits.h"
 #include "internal/result_macros.h"
@@ -69,6 +70,11 @@ std::string CredentialRecordToJson(const CredentialRecord& record) {
     out["attestationTrusted"] = record.attestation_trusted;
   }
   if (!record.rp_id.empty()) out["rpId"] = record.rp_id;
+  if (record.provider.has_value()) {
+    out["provider"] = {{"name", record.provider->name},
+                       {"iconLight", record.provider->icon_light},
+                       {"iconDark", record.provider->icon_dark}};
+  }
   if (!record.attestation_object.empty()) {
     out["attestationObject"] = Base64UrlEncode(record.attestation_object);
   }
@@ -156,6 +162,20 @@ Result<CredentialRecord> CredentialRecordFromJson(std::string_view text) {
       PASSKEY_ASSIGN_OR_RETURN(record.attestation_object, DecodeMember(value, "attestationObject"));
     } else if (key == "clientDataJSON") {
       PASSKEY_ASSIGN_OR_RETURN(record.client_data_json, DecodeMember(value, "clientDataJSON"));
+    } else if (key == "provider") {
+      if (!value.is_object()) return Malformed("provider is not an object");
+      AuthenticatorInfo info;
+      for (const auto& [member, target] :
+           {std::pair<const char*, std::string*>{"name", &info.name},
+            std::pair<const char*, std::string*>{"iconLight", &info.icon_light},
+            std::pair<const char*, std::string*>{"iconDark", &info.icon_dark}}) {
+        bool wrong_type = false;
+        const std::string* member_text = internal::FindString(value, member, &wrong_type);
+        if (wrong_type) return Malformed(std::string("provider.") + member + " is not a string");
+        if (member_text != nullptr) *target = *member_text;
+      }
+      if (info.name.empty()) return Malformed("provider.name missing or empty");
+      record.provider = std::move(info);
     } else if (key == "createdAt") {
       PASSKEY_ASSIGN_OR_RETURN(const UnixSeconds t, TimeMember(value, "createdAt"));
       record.created_at = t;
@@ -163,8 +183,7 @@ Result<CredentialRecord> CredentialRecordFromJson(std::string_view text) {
       PASSKEY_ASSIGN_OR_RETURN(const UnixSeconds t, TimeMember(value, "lastUsedAt"));
       record.last_used_at = t;
     }
-    // deviceType is checked below; other members (e.g. the catalog's
-    // "provider") are presentation data this layer does not interpret.
+    // deviceType is checked below; other members are ignored.
   }
 
   if (auto it = in.find("deviceType"); it != in.end()) {

@@ -3,6 +3,8 @@
 // are the caller's; what the RP must verify is here, in the spec's order.
 #include <passkey/registration.h>
 
+#include <passkey/aaguid_catalog.h>
+
 #include <string>
 
 #include "attestation/verifier.h"
@@ -142,6 +144,13 @@ Result<CredentialRecord> VerifyRegistration(const RegistrationOptions& options,
   record.attestation_object = response.attestation_object;
   record.client_data_json = response.client_data_json;
   record.created_at = options.now;
+  // Display info for the authenticator model (unauthenticated unless the
+  // attestation was trusted; never used for a security decision).
+  const AaguidCatalog& catalog =
+      options.aaguid_catalog != nullptr ? *options.aaguid_catalog : AaguidCatalog::Embedded();
+  if (const AuthenticatorInfo* info = catalog.Find(record.aaguid); info != nullptr) {
+    record.provider = *info;
+  }
   return record;
 }
 

@@ -47,6 +47,9 @@ constexpr std::array kCodeNames = {
     CodeName{ErrorCode::kAttestationInvalid, "attestation_invalid"},
     CodeName{ErrorCode::kAttestationSignatureInvalid, "attestation_signature_invalid"},
     CodeName{ErrorCode::kAttestationUntrusted, "attestation_untrusted"},
+    CodeName{ErrorCode::kMalformedCatalog, "malformed_catalog"},
+    CodeName{ErrorCode::kCatalogEmpty, "catalog_empty"},
+    CodeName{ErrorCode::kCatalogLimitExceeded, "catalog_limit_exceeded"},
 };
 
 }  // namespace

@@ -169,7 +169,7 @@ TEST(CredentialRecordTest, ExplicitVersionOneIsAccepted) {
 }
 
 TEST(CredentialRecordTest, IgnoresUnknownPresentationMembers) {
-  EXPECT_THAT(CredentialRecordFromJson(Minimal(R"("provider":"Example Passkeys","nickname":"x")")),
+  EXPECT_THAT(CredentialRecordFromJson(Minimal(R"("label":"Example Passkeys","nickname":"x")")),
               IsOk());
 }
 
@@ -502,6 +502,39 @@ TEST(TimestampTest, RejectsOutOfRangeFields) {
   }
   EXPECT_THAT(ParseTimestamp("2024-02-29T00:00:00Z"), IsOk());
   EXPECT_THAT(ParseTimestamp("2000-02-29T00:00:00Z"), IsOk());
+}
+
+TEST(CredentialRecordTest, RoundTripsProvider) {
+  CredentialRecord record = FullRecord();
+  record.provider = AuthenticatorInfo{"Chrome on Mac", "data:image/svg+xml;base64,AA", "data:,x"};
+  const std::string text = CredentialRecordToJson(record);
+  const json doc = json::parse(text);
+  EXPECT_EQ(doc["provider"]["name"], "Chrome on Mac");
+  EXPECT_EQ(doc["provider"]["iconLight"], "data:image/svg+xml;base64,AA");
+  EXPECT_EQ(doc["provider"]["iconDark"], "data:,x");
+  auto back = CredentialRecordFromJson(text);
+  ASSERT_THAT(back, IsOk());
+  ASSERT_TRUE(back->provider.has_value());
+  EXPECT_EQ(*back->provider, *record.provider);
+}
+
+TEST(CredentialRecordTest, OmitsUnknownProvider) {
+  CredentialRecord record = FullRecord();
+  const json doc = json::parse(CredentialRecordToJson(record));
+  EXPECT_FALSE(doc.contains("provider"));
+  auto back = CredentialRecordFromJson(doc.dump());
+  ASSERT_THAT(back, IsOk());
+  EXPECT_FALSE(back->provider.has_value());
+}
+
+TEST(CredentialRecordTest, RejectsMalformedProvider) {
+  json doc = json::parse(CredentialRecordToJson(FullRecord()));
+  for (const json& bad : {json("x"), json::object(), json{{"name", 1}},
+                          json{{"name", "X"}, {"iconLight", 2}}, json{{"name", ""}}}) {
+    doc["provider"] = bad;
+    EXPECT_THAT(CredentialRecordFromJson(doc.dump()), HasError(ErrorCode::kMalformedCredentialRecord))
+        << bad.dump();
+  }
 }
 
 }  // namespace

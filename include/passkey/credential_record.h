@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include <passkey/aaguid_catalog.h>
 #include <passkey/bytes.h>
 #include <passkey/options.h>
 #include <passkey/result.h>
@@ -46,6 +47,9 @@ struct CredentialRecord {
   Bytes client_data_json;                            // "clientDataJSON"
   std::optional<UnixSeconds> created_at;             // "createdAt" (ISO 8601)
   std::optional<UnixSeconds> last_used_at;           // "lastUsedAt" (ISO 8601)
+  // "provider": {"name", "iconLight", "iconDark"} from an AAGUID catalog at
+  // registration; absent when the AAGUID is unknown or zero. Display only.
+  std::optional<AuthenticatorInfo> provider;
 };
 
 // DeviceTypeOf derives the device type from BE: multi-device when the

@@ -15,6 +15,8 @@
 
 namespace passkey {
 
+class AaguidCatalog;
+
 // UnixSeconds: a point in time, seconds since 1970-01-01T00:00:00Z. The core
 // never reads the clock; callers pass `now` when they want timestamps.
 using UnixSeconds = std::int64_t;
@@ -62,6 +64,10 @@ struct RegistrationOptions {
   bool allow_sha1_attestation = false;
   // now: stored as the record's createdAt when set.
   std::optional<UnixSeconds> now;
+  // aaguid_catalog: where the record's `provider` comes from. nullptr means
+  // AaguidCatalog::Embedded(); pass an empty catalog to record no provider.
+  // Must outlive the call.
+  const AaguidCatalog* aaguid_catalog = nullptr;
 };
 
 // AuthenticationOptions: inputs of WebAuthn L3 §7.2 besides the response and

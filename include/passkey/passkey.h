@@ -2,6 +2,7 @@
 #ifndef PASSKEY_PASSKEY_H_
 #define PASSKEY_PASSKEY_H_
 
+#include <passkey/aaguid_catalog.h>
 #include <passkey/authentication.h>
 #include <passkey/bytes.h>
 #include <passkey/credential_record.h>

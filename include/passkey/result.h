@@ -57,6 +57,10 @@ enum class ErrorCode : std::uint16_t {
   kAttestationInvalid,            // "attestation_invalid"
   kAttestationSignatureInvalid,   // "attestation_signature_invalid"
   kAttestationUntrusted,          // "attestation_untrusted"
+  // AAGUID catalog.
+  kMalformedCatalog,              // "malformed_catalog": not the community format
+  kCatalogEmpty,                  // "catalog_empty": `{}` (a retired list)
+  kCatalogLimitExceeded,          // "catalog_limit_exceeded": size cap
 };
 
 // ErrorCodeName returns the stable snake_case name of `code`, or

@@ -1,0 +1,92 @@
+#include <passkey/aaguid_catalog.h>
+
+#include <cstdlib>
+#include <string>
+#include <utility>
+
+#include "internal/result_macros.h"
+#include "json_util.h"
+
+namespace passkey {
+
+// Generated from fido/aaguids.json by fido/CMakeLists.txt.
+namespace internal {
+extern const char kEmbeddedAaguidJson[];
+}  // namespace internal
+
+namespace {
+
+// 8 MiB: the community list with its PNG icons is about 4 MiB.
+constexpr std::size_t kMaxCatalogBytes = 8 * 1024 * 1024;
+// Top-level object → entry object → string members.
+constexpr int kMaxCatalogDepth = 3;
+
+Unexpected Malformed(std::string why) {
+  return internal::Fail(ErrorCode::kMalformedCatalog, std::move(why));
+}
+
+}  // namespace
+
+Result<AaguidCatalog> AaguidCatalog::FromJson(std::string_view json) {
+  if (json.size() > kMaxCatalogBytes) {
+    return internal::Fail(ErrorCode::kCatalogLimitExceeded, "catalog larger than 8 MiB");
+  }
+  nlohmann::json doc;
+  std::string why;
+  if (!internal::ParseJsonStrict(json, kMaxCatalogDepth, &doc, &why)) {
+    return Malformed("catalog JSON: " + why);
+  }
+  if (!doc.is_object()) return Malformed("catalog is not a JSON object");
+  if (doc.empty()) return internal::Fail(ErrorCode::kCatalogEmpty, "catalog is {}");
+  AaguidCatalog catalog;
+  for (const auto& [key, value] : doc.items()) {
+    auto aaguid = Aaguid::Parse(key);
+    if (!aaguid.has_value()) return Malformed("key is not a UUID");
+    if (aaguid->IsZero()) return Malformed("all-zero AAGUID");
+    if (!value.is_object()) return Malformed(aaguid->ToString() + ": entry is not an object");
+    AuthenticatorInfo info;
+    bool wrong_type = false;
+    const std::string* name = internal::FindString(value, "name", &wrong_type);
+    if (wrong_type || name == nullptr || name->empty()) {
+      return Malformed(aaguid->ToString() + ": name missing or not a string");
+    }
+    info.name = *name;
+    for (const auto& [member, out] :
+         {std::pair<const char*, std::string*>{"icon_light", &info.icon_light},
+          std::pair<const char*, std::string*>{"icon_dark", &info.icon_dark}}) {
+      // The community list has entries with `null` icons: same as absent.
+      if (auto it = value.find(member); it != value.end() && it->is_null()) continue;
+      const std::string* icon = internal::FindString(value, member, &wrong_type);
+      if (wrong_type) return Malformed(aaguid->ToString() + ": " + member + " is not a string");
+      if (icon != nullptr) *out = *icon;
+    }
+    // Keys differing only in case name the same AAGUID.
+    if (!catalog.entries_.emplace(aaguid->ToString(), std::move(info)).second) {
+      return Malformed(aaguid->ToString() + ": duplicate AAGUID");
+    }
+  }
+  return catalog;
+}
+
+const AaguidCatalog& AaguidCatalog::Embedded() {
+  static const AaguidCatalog* const kCatalog = [] {
+    auto loaded = FromJson(internal::kEmbeddedAaguidJson);
+    // The build checks the file (aaguid_catalog_test); an unloadable snapshot
+    // is a build defect, never a runtime condition.
+    if (!loaded.has_value()) std::abort();
+    return new AaguidCatalog(std::move(*loaded));
+  }();
+  return *kCatalog;
+}
+
+void AaguidCatalog::Merge(const AaguidCatalog& later) {
+  for (const auto& [key, info] : later.entries_) entries_[key] = info;
+}
+
+const AuthenticatorInfo* AaguidCatalog::Find(const Aaguid& aaguid) const {
+  if (aaguid.IsZero()) return nullptr;
+  auto it = entries_.find(aaguid.ToString());
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+}  // namespace passkey
