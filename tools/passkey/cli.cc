@@ -90,6 +90,19 @@ UnixSeconds NowOrClock(const VerifyArgs& args) {
   return static_cast<UnixSeconds>(std::time(nullptr));
 }
 
+// FillCommonOptions sets what RegistrationOptions and AuthenticationOptions
+// share (same member names) from the parsed flags.
+template <class Options>
+void FillCommonOptions(const VerifyArgs& args, Options* options) {
+  options->rp = MakeRelyingParty(args);
+  options->challenge = args.challenge;
+  options->user_verification = args.user_verification;
+  options->allowed_algorithms = args.algorithms;
+  options->expected_types = args.expected_types;
+  options->allow_sha1_attestation = args.allow_sha1_attestation;
+  options->now = NowOrClock(args);
+}
+
 // Reads the response (file or stdin). Returns -1 when `*text` was filled,
 // otherwise the exit code to return.
 int ReadResponse(const VerifyArgs& args, std::string_view command, std::FILE* in, std::FILE* out,
@@ -125,13 +138,7 @@ int VerifyRegistrationCommand(const std::vector<std::string>& words, std::FILE* 
   }
 
   RegistrationOptions options;
-  options.rp = MakeRelyingParty(args);
-  options.challenge = args.challenge;
-  options.user_verification = args.user_verification;
-  options.allowed_algorithms = args.algorithms;
-  options.expected_types = args.expected_types;
-  options.allow_sha1_attestation = args.allow_sha1_attestation;
-  options.now = NowOrClock(args);
+  FillCommonOptions(args, &options);
 
   Result<RegistrationResponse> response = ParseRegistrationResponseJson(text);
   if (!response.has_value()) {
@@ -184,16 +191,10 @@ int VerifyAuthenticationCommand(const std::vector<std::string>& words, std::FILE
   }
 
   AuthenticationOptions options;
-  options.rp = MakeRelyingParty(args);
-  options.challenge = args.challenge;
-  options.user_verification = args.user_verification;
-  options.allowed_algorithms = args.algorithms;
-  options.expected_types = args.expected_types;
-  options.allow_sha1_attestation = args.allow_sha1_attestation;
+  FillCommonOptions(args, &options);
   options.appid = args.appid;
   options.user_handle = args.user_handle;
   options.allow_sign_count_rollback = args.allow_sign_count_rollback;
-  options.now = NowOrClock(args);
 
   Result<AuthenticationResponse> response = ParseAuthenticationResponseJson(text);
   if (!response.has_value()) {
