@@ -46,6 +46,7 @@ void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 namespace passkey::internal {
 namespace {
 
+using test::CborHead;
 using test::Hex;
 using Type = CborValue::Type;
 
@@ -65,30 +66,6 @@ ByteView Input(std::string_view hex) {
   return storage->emplace_back(Hex(hex));
 }
 
-// CborHead encodes a major type and argument in preferred (shortest) form.
-Bytes CborHead(std::uint8_t major, std::uint64_t value) {
-  const auto m = static_cast<std::uint8_t>(major << 5);
-  Bytes out;
-  if (value < 24) {
-    out.push_back(static_cast<std::uint8_t>(m | value));
-  } else if (value <= 0xff) {
-    out = {static_cast<std::uint8_t>(m | 24), static_cast<std::uint8_t>(value)};
-  } else if (value <= 0xffff) {
-    out = {static_cast<std::uint8_t>(m | 25), static_cast<std::uint8_t>(value >> 8),
-           static_cast<std::uint8_t>(value)};
-  } else if (value <= 0xffffffff) {
-    out.push_back(static_cast<std::uint8_t>(m | 26));
-    for (int shift = 24; shift >= 0; shift -= 8) {
-      out.push_back(static_cast<std::uint8_t>(value >> shift));
-    }
-  } else {
-    out.push_back(static_cast<std::uint8_t>(m | 27));
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      out.push_back(static_cast<std::uint8_t>(value >> shift));
-    }
-  }
-  return out;
-}
 
 Bytes Concat(std::initializer_list<Bytes> parts) {
   Bytes out;

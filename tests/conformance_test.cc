@@ -52,20 +52,6 @@ std::string VectorId(const nlohmann::json& vector) {
   return it->get<std::string>();
 }
 
-// TestName maps an id such as "w3c/none-es256/registration" to
-// "w3c_none_es256_registration"; a name already taken gets "_2", "_3", ….
-std::string TestName(std::string_view id, std::set<std::string>* taken) {
-  std::string name;
-  for (const char c : id) {
-    name += std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
-  }
-  if (name.empty()) name = "vector";
-  std::string unique = name;
-  for (int n = 2; !taken->insert(unique).second; ++n) {
-    unique = name + "_" + std::to_string(n);
-  }
-  return unique;
-}
 
 // VectorFiles: the *.json files directly in `dir`, sorted (the trust anchor
 // index lives in a subdirectory and is not a vector file).
@@ -91,7 +77,7 @@ std::vector<VectorCase> LoadAllVectors() {
   for (const std::string& file : VectorFiles(*dir)) {
     for (nlohmann::json& vector : LoadVectors(file)) {
       std::string id = VectorId(vector);
-      std::string name = TestName(id, &taken);
+      std::string name = UniqueTestName(id, &taken);
       cases.push_back({std::move(name), std::move(id), std::move(vector)});
     }
   }

@@ -22,28 +22,11 @@
 namespace passkey::internal {
 namespace {
 
+using test::CborHead;
 using test::Hex;
 
 // --- Hand-written CBOR -------------------------------------------------------
 
-Bytes CborHead(std::uint8_t major, std::uint64_t value) {
-  const auto m = static_cast<std::uint8_t>(major << 5);
-  Bytes out;
-  if (value < 24) {
-    out.push_back(static_cast<std::uint8_t>(m | value));
-  } else if (value <= 0xff) {
-    out = {static_cast<std::uint8_t>(m | 24), static_cast<std::uint8_t>(value)};
-  } else if (value <= 0xffff) {
-    out = {static_cast<std::uint8_t>(m | 25), static_cast<std::uint8_t>(value >> 8),
-           static_cast<std::uint8_t>(value)};
-  } else {
-    out.push_back(static_cast<std::uint8_t>(m | 26));
-    for (int shift = 24; shift >= 0; shift -= 8) {
-      out.push_back(static_cast<std::uint8_t>(value >> shift));
-    }
-  }
-  return out;
-}
 
 Bytes CborInt(std::int64_t value) {
   if (value >= 0) {

@@ -57,16 +57,7 @@ std::vector<std::string> GeneratedFiles() {
 std::string TestName(std::string_view id, std::set<std::string>* taken) {
   constexpr std::string_view kPrefix = "passkey/";
   if (id.starts_with(kPrefix)) id.remove_prefix(kPrefix.size());
-  std::string name;
-  for (const char c : id) {
-    name += std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
-  }
-  if (name.empty()) name = "vector";
-  std::string unique = name;
-  for (int n = 2; !taken->insert(unique).second; ++n) {
-    unique = name + "_" + std::to_string(n);
-  }
-  return unique;
+  return UniqueTestName(id, taken);
 }
 
 std::vector<GeneratedVector> AllGeneratedVectors() {

@@ -52,6 +52,30 @@ std::string ToHex(ByteView bytes) {
   return out;
 }
 
+Bytes CborHead(std::uint8_t major, std::uint64_t value) {
+  const auto m = static_cast<std::uint8_t>(major << 5);
+  Bytes out;
+  if (value < 24) {
+    out.push_back(static_cast<std::uint8_t>(m | value));
+  } else if (value <= 0xff) {
+    out = {static_cast<std::uint8_t>(m | 24), static_cast<std::uint8_t>(value)};
+  } else if (value <= 0xffff) {
+    out = {static_cast<std::uint8_t>(m | 25), static_cast<std::uint8_t>(value >> 8),
+           static_cast<std::uint8_t>(value)};
+  } else if (value <= 0xffffffff) {
+    out.push_back(static_cast<std::uint8_t>(m | 26));
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      out.push_back(static_cast<std::uint8_t>(value >> shift));
+    }
+  } else {
+    out.push_back(static_cast<std::uint8_t>(m | 27));
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      out.push_back(static_cast<std::uint8_t>(value >> shift));
+    }
+  }
+  return out;
+}
+
 std::optional<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;

@@ -17,6 +17,10 @@ namespace passkey::test {
 Bytes Hex(std::string_view hex);
 std::string ToHex(ByteView bytes);
 
+// CborHead encodes a CBOR major type and argument in preferred (shortest)
+// form, for hand-written CBOR in tests.
+Bytes CborHead(std::uint8_t major, std::uint64_t value);
+
 // ReadFile returns the file's bytes or nullopt.
 std::optional<std::string> ReadFile(const std::string& path);
 // TestdataPath: PASSKEY_TESTDATA_DIR + "/" + relative.

@@ -1,5 +1,7 @@
 #include "vector_runner.h"
 
+#include <cctype>
+
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -479,6 +481,19 @@ VectorOutcome RunVector(const json& vector) {
     return Failure("malformed vector: " + outcome.error().message);
   }
   return *std::move(outcome);
+}
+
+std::string UniqueTestName(std::string_view id, std::set<std::string>* taken) {
+  std::string name;
+  for (const char c : id) {
+    name += std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
+  }
+  if (name.empty()) name = "vector";
+  std::string unique = name;
+  for (int n = 2; !taken->insert(unique).second; ++n) {
+    unique = name + "_" + std::to_string(n);
+  }
+  return unique;
 }
 
 }  // namespace passkey::test

@@ -4,7 +4,9 @@
 #ifndef PASSKEY_TESTS_VECTOR_RUNNER_H_
 #define PASSKEY_TESTS_VECTOR_RUNNER_H_
 
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +33,11 @@ std::vector<nlohmann::json> LoadVectors(const std::string& path);
 // verify (attestation formats other than none and packed self attestation,
 // ML-DSA before OpenSSL 3.5, network CRLs) are kSkip with the reason.
 // Malformed vector data is kFail, never a crash.
+// UniqueTestName maps a vector id such as "w3c/none-es256/registration" to a
+// gtest name ("w3c_none_es256_registration"); a name already in `taken` gets
+// "_2", "_3", … The result is added to `taken`.
+std::string UniqueTestName(std::string_view id, std::set<std::string>* taken);
+
 VectorOutcome RunVector(const nlohmann::json& vector);
 
 }  // namespace passkey::test
