@@ -36,9 +36,13 @@ Result<AttestationObject> ParseAttestationObject(ByteView data) {
   if (fmt == nullptr || !fmt->is_text() || fmt->text().empty()) {
     return Malformed("attestationObject lacks a text fmt");
   }
+  // attStmt is a map for every format except L3 "compound", whose
+  // attStmt is an array of statements (§8.9).
   const CborValue* att_stmt = map.Find("attStmt");
-  if (att_stmt == nullptr || !att_stmt->is_map()) {
-    return Malformed("attestationObject lacks an attStmt map");
+  const bool compound = fmt->text() == "compound";
+  if (att_stmt == nullptr || !(compound ? att_stmt->is_array() : att_stmt->is_map())) {
+    return Malformed(compound ? "compound attestationObject lacks an attStmt array"
+                              : "attestationObject lacks an attStmt map");
   }
   const CborValue* auth_data = map.Find("authData");
   if (auth_data == nullptr || !auth_data->is_bytes()) {

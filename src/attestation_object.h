@@ -20,7 +20,7 @@ struct AttestationObject {
 };
 
 // ParseAttestationObject decodes the CBOR map with exactly the members fmt
-// (text), attStmt (map) and authData (bytes), no trailing bytes. authData is
+// (text), attStmt (map; an array for fmt "compound") and authData (bytes), no trailing bytes. authData is
 // returned unparsed: the ceremony parses it at the step that needs it.
 // Errors: kMalformedAttestationObject.
 Result<AttestationObject> ParseAttestationObject(ByteView data);

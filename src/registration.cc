@@ -106,8 +106,23 @@ Result<CredentialRecord> VerifyRegistration(const RegistrationOptions& options,
       internal::VerifyAttestationStatement(attestation.fmt, attestation_input));
 
   // "Assess the attestation trustworthiness using the outputs of the
-  // verification procedure": none and self attestation carry no trust path;
-  // the record says so (attestation type), and no policy here demands more.
+  // verification procedure as follows:
+  //  If no attestation was provided, verify that None attestation is
+  //  acceptable under Relying Party policy.
+  //  If self attestation was used, verify that self attestation is
+  //  acceptable under Relying Party policy.
+  //  Otherwise, use the X.509 certificates returned as the attestation trust
+  //  path from the verification procedure to verify that the attestation
+  //  public key either correctly chains up to an acceptable root
+  //  certificate, or is itself an acceptable certificate."
+  // The format validated the path against options.attestation_trust
+  // (outcome.trusted). Policy: with require_trusted_attestation, anything
+  // that did not chain to an anchor (none and self included) fails.
+  if (options.require_trusted_attestation && !outcome.trusted) {
+    return Fail(ErrorCode::kAttestationUntrusted,
+                "attestation type " + outcome.type +
+                    " does not chain to a trust anchor (require_trusted_attestation)");
+  }
 
   // "Verify that the credentialId is ≤ 1023 bytes. Credential IDs larger than
   // this many bytes SHOULD cause the RP to fail this registration ceremony."

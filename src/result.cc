@@ -50,6 +50,14 @@ constexpr std::array kCodeNames = {
     CodeName{ErrorCode::kMalformedCatalog, "malformed_catalog"},
     CodeName{ErrorCode::kCatalogEmpty, "catalog_empty"},
     CodeName{ErrorCode::kCatalogLimitExceeded, "catalog_limit_exceeded"},
+    CodeName{ErrorCode::kAttestationNonceMismatch, "attestation_nonce_mismatch"},
+    CodeName{ErrorCode::kAttestationAaguidMismatch, "attestation_aaguid_mismatch"},
+    CodeName{ErrorCode::kAttestationKeyMismatch, "attestation_key_mismatch"},
+    CodeName{ErrorCode::kCertificateInvalid, "certificate_invalid"},
+    CodeName{ErrorCode::kCertificateExpired, "certificate_expired"},
+    CodeName{ErrorCode::kCertificateRevoked, "certificate_revoked"},
+    CodeName{ErrorCode::kSafetyNetCtsProfileMismatch, "safetynet_cts_profile_mismatch"},
+    CodeName{ErrorCode::kSafetyNetTimestampInvalid, "safetynet_timestamp_invalid"},
 };
 
 }  // namespace

@@ -18,7 +18,9 @@
 #include <nlohmann/json.hpp>
 
 #include <passkey/passkey.h>
+#include <passkey/testing/packed_attestation.h>
 #include <passkey/testing/software_authenticator.h>
+#include <passkey/testing/test_ca.h>
 
 #include "test_util.h"
 
@@ -30,6 +32,9 @@ namespace {
 using nlohmann::json;
 using testing::AssertionParams;
 using testing::RegistrationParams;
+using testing::MakePackedAttestation;
+using testing::PackedAttestationParams;
+using testing::TestCa;
 using testing::SoftwareAuthenticator;
 
 #ifndef PASSKEY_CLI_PATH
@@ -335,6 +340,89 @@ TEST_F(CliTest, ValidRegistrationPrintsRecord) {
   EXPECT_EQ(record.value("createdAt", ""), kNow);
   // The record printed is exactly what the library reads back.
   EXPECT_THAT(CredentialRecordFromJson(r.out), IsOk());
+}
+
+// Packed attestation with an x5c issued by a fresh test root: the trust
+// flags decide whether it is trusted, untrusted or rejected.
+class CliAttestationTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    if (IsSkipped()) return;
+    Result<TestCa> root = TestCa::CreateRoot("cli test root");
+    ASSERT_TRUE(root.has_value());
+    root_pem_ = root->certificate_pem();
+    root_der_ = root->certificate_der();
+    PackedAttestationParams packed;
+    packed.ca = &*root;
+    packed.certificate.serial = 99;
+    RegistrationParams params;
+    params.rp_id = kRpId;
+    params.origin = kOrigin;
+    params.challenge = challenge_;
+    params.format = "packed";
+    params.attest = MakePackedAttestation(packed);
+    SoftwareAuthenticator authn = NewAuthenticator();
+    Result<std::string> response = authn.MakeCredentialJson(params);
+    ASSERT_TRUE(response.has_value());
+    response_ = WriteFile("packed.json", *response);
+    Result<Bytes> crl = root->IssueCrl({99});
+    ASSERT_TRUE(crl.has_value());
+    crl_ = WriteFile("revoked.crl", std::string(crl->begin(), crl->end()));
+  }
+
+  RunResult Verify(const std::vector<std::string>& extra) {
+    return Run(Concat({"verify-registration"},
+                      Concat(RpFlags(challenge_), Concat({"--response", response_}, extra))));
+  }
+
+  Bytes challenge_ = Bytes(16, 0x33);
+  std::string root_pem_;
+  Bytes root_der_;
+  std::string response_;
+  std::string crl_;
+};
+
+TEST_F(CliAttestationTest, TrustAnchorMakesTheAttestationTrusted) {
+  const std::string pem = WriteFile("root.pem", root_pem_);
+  RunResult r = Verify({"--trust-anchor", pem, "--require-trusted-attestation"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  json record = json::parse(r.out, nullptr, false);
+  EXPECT_EQ(record.value("attestationType", ""), "basic");
+  EXPECT_EQ(record.value("attestationTrusted", false), true);
+  // DER works the same.
+  const std::string der = WriteFile("root.der", std::string(root_der_.begin(), root_der_.end()));
+  r = Verify({"--trust-anchor=" + der});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(json::parse(r.out, nullptr, false).value("attestationTrusted", false), true);
+}
+
+TEST_F(CliAttestationTest, NoAnchorIsUntrustedAndRejectedWhenRequired) {
+  RunResult r = Verify({});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(json::parse(r.out, nullptr, false).value("attestationTrusted", true), false);
+  ExpectRejected(Verify({"--require-trusted-attestation"}), "attestation_untrusted");
+}
+
+TEST_F(CliAttestationTest, NowOutsideTheCertificateValidityIsRejected) {
+  ExpectRejected(Run(Concat({"verify-registration"},
+                            {"--rp-id", kRpId, "--origin", kOrigin, "--challenge",
+                             Base64UrlEncode(challenge_), "--now", "2045-01-01T00:00:00Z",
+                             "--response", response_})),
+                 "certificate_expired");
+}
+
+TEST_F(CliAttestationTest, CrlRevokesTheLeaf) {
+  const std::string pem = WriteFile("root.pem", root_pem_);
+  ExpectRejected(Verify({"--trust-anchor", pem, "--crl", crl_}), "certificate_revoked");
+}
+
+TEST_F(CliAttestationTest, BadTrustFilesAreUsageErrors) {
+  ExpectUsageError(Verify({"--trust-anchor", dir_ + "/missing.pem"}));
+  ExpectUsageError(Verify({"--trust-anchor", WriteFile("junk.pem", "not a certificate")}));
+  ExpectUsageError(Verify({"--crl", WriteFile("junk.crl", "not a crl")}));
+  // Registration-only flags are usage errors for verify-authentication.
+  ExpectUsageError(Run({"verify-authentication", "--require-trusted-attestation"}));
 }
 
 TEST_F(CliTest, RegistrationWithWrongChallengeIsRejected) {

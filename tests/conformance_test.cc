@@ -99,6 +99,9 @@ TEST_P(ConformanceTest, MatchesExpectation) {
   if (outcome.kind == Kind::kFail) {
     ADD_FAILURE() << GetParam().id << ": " << outcome.detail;
   }
+  if (outcome.kind == Kind::kPass && !outcome.detail.empty()) {
+    std::cout << GetParam().id << ": " << outcome.detail << "\n";
+  }
 }
 
 std::string CaseName(const testing::TestParamInfo<VectorCase>& case_info) {
@@ -122,6 +125,7 @@ TEST(ConformanceSummaryTest, PrintsCounts) {
       << "no vector files in " << ConfiguredVectorsDir();
   int passed = 0;
   int skipped = 0;
+  std::vector<std::string> deviations;
   std::vector<std::string> failed;
   std::map<std::string, int> skips_by_reason;
   for (const VectorCase& vector_case : Vectors()) {
@@ -129,6 +133,7 @@ TEST(ConformanceSummaryTest, PrintsCounts) {
     switch (outcome.kind) {
       case Kind::kPass:
         ++passed;
+        if (!outcome.detail.empty()) deviations.push_back(vector_case.id + ": " + outcome.detail);
         break;
       case Kind::kSkip:
         ++skipped;
@@ -145,6 +150,7 @@ TEST(ConformanceSummaryTest, PrintsCounts) {
   for (const auto& [reason, count] : skips_by_reason) {
     std::cout << "  skip " << count << ": " << reason << "\n";
   }
+  for (const std::string& deviation : deviations) std::cout << "  " << deviation << "\n";
   for (const std::string& id : failed) std::cout << "  fail: " << id << "\n";
 }
 

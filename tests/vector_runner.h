@@ -14,8 +14,9 @@
 namespace passkey::test {
 
 // VectorOutcome: what running one vector showed. `detail` says why for kFail
-// (expected vs actual) and kSkip (the reason the vector is out of scope); it
-// is empty for kPass.
+// (expected vs actual) and kSkip (the reason the vector is out of scope); for
+// kPass it is empty, or names a known deviation (a vector that disagrees with
+// the spec, checked against the code the spec leads to).
 struct VectorOutcome {
   enum class Kind { kPass, kFail, kSkip } kind;
   std::string detail;
@@ -29,9 +30,10 @@ std::vector<nlohmann::json> LoadVectors(const std::string& path);
 
 // RunVector verifies one vector's response with VerifyRegistration or
 // VerifyAuthentication under the options the vector describes and compares
-// the outcome with its `expect`. Vectors that need what this build does not
-// verify (attestation formats other than none and packed self attestation,
-// ML-DSA before OpenSSL 3.5, network CRLs) are kSkip with the reason.
+// the outcome with its `expect`. Registration vectors get currentTime as
+// `now`, trustAnchors as an AttestationTrust with require_trusted_attestation,
+// and attestationPolicy's knobs. Vectors that need what cannot exist here
+// (ML-DSA before OpenSSL 3.5, network CRLs) are kSkip with the reason.
 // Malformed vector data is kFail, never a crash.
 // UniqueTestName maps a vector id such as "w3c/none-es256/registration" to a
 // gtest name ("w3c_none_es256_registration"); a name already in `taken` gets

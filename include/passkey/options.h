@@ -16,6 +16,7 @@
 namespace passkey {
 
 class AaguidCatalog;
+class AttestationTrust;
 
 // UnixSeconds: a point in time, seconds since 1970-01-01T00:00:00Z. The core
 // never reads the clock; callers pass `now` when they want timestamps.
@@ -61,9 +62,41 @@ struct RegistrationOptions {
   // allow_sha1_attestation: accept SHA-1 signatures (RS1 credential keys and
   // attestation statements). Off by default: SHA-1 is broken for collisions.
   // With a non-empty allowed_algorithms, RS1 must also be listed there.
+  // It also admits SHA-1 certificate signatures in attestation paths
+  // (old TPMs, U2F keys).
   bool allow_sha1_attestation = false;
-  // now: stored as the record's createdAt when set.
+  // now: the verification time. Stored as the record's createdAt, and the
+  // time at which attestation certificates must be valid (and SafetyNet's
+  // timestampMs recent). The core never reads the clock: a response whose
+  // attestation carries certificates is rejected with kInvalidArgument when
+  // `now` is not set.
   std::optional<UnixSeconds> now;
+
+  // --- Attestation trust (§7.1 "Assess the attestation trustworthiness") ---
+  // attestation_trust: anchors and CRLs for x5c paths. nullptr (or no
+  // anchors) = no path can be trusted: every attestation with certificates
+  // is still verified completely (signatures, certificate requirements,
+  // validity at `now`, the x5c links) and reported as untrusted. Must
+  // outlive the call.
+  const AttestationTrust* attestation_trust = nullptr;
+  // require_trusted_attestation: reject with kAttestationUntrusted unless
+  // the attestation chains to an anchor of attestation_trust (none and self
+  // attestation never do).
+  bool require_trusted_attestation = false;
+  // android_key_require_tee: android-key credentials must have origin
+  // GENERATED and purpose SIGN in the TEE/StrongBox authorization list.
+  // Off: either list will do, as §8.4 specifies.
+  bool android_key_require_tee = false;
+  // allow_safetynet_without_cts_profile_match: accept android-safetynet
+  // responses with ctsProfileMatch false (basic integrity only).
+  bool allow_safetynet_without_cts_profile_match = false;
+  // danger_skip_safetynet_timestamp_check: accept any SafetyNet timestampMs
+  // (replayed responses). Only for verifying archived data.
+  bool danger_skip_safetynet_timestamp_check = false;
+  // safetynet_timestamp_window_seconds: how far timestampMs may lie from
+  // `now`, either side.
+  std::int64_t safetynet_timestamp_window_seconds = 60;
+
   // aaguid_catalog: where the record's `provider` comes from. nullptr means
   // AaguidCatalog::Embedded(); pass an empty catalog to record no provider.
   // Must outlive the call.

@@ -3,6 +3,7 @@
 #define PASSKEY_PASSKEY_H_
 
 #include <passkey/aaguid_catalog.h>
+#include <passkey/attestation_trust.h>
 #include <passkey/authentication.h>
 #include <passkey/bytes.h>
 #include <passkey/credential_record.h>

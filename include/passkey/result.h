@@ -61,6 +61,16 @@ enum class ErrorCode : std::uint16_t {
   kMalformedCatalog,              // "malformed_catalog": not the community format
   kCatalogEmpty,                  // "catalog_empty": `{}` (a retired list)
   kCatalogLimitExceeded,          // "catalog_limit_exceeded": size cap
+  // Attestation, narrower than attestation_invalid (WebAuthn L3 §8).
+  kAttestationNonceMismatch,      // "attestation_nonce_mismatch": nonce/extraData/challenge
+  kAttestationAaguidMismatch,     // "attestation_aaguid_mismatch": certificate AAGUID ≠ authData's
+  kAttestationKeyMismatch,        // "attestation_key_mismatch": attested key ≠ credential key
+  kCertificateInvalid,            // "certificate_invalid": bad DER, broken x5c link, or a
+                                  //   format's certificate requirement not met
+  kCertificateExpired,            // "certificate_expired": outside its validity at `now`
+  kCertificateRevoked,            // "certificate_revoked": listed in a caller CRL
+  kSafetyNetCtsProfileMismatch,   // "safetynet_cts_profile_mismatch"
+  kSafetyNetTimestampInvalid,     // "safetynet_timestamp_invalid"
 };
 
 // ErrorCodeName returns the stable snake_case name of `code`, or

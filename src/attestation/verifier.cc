@@ -13,6 +13,12 @@ Result<AttestationOutcome> VerifyAttestationStatement(std::string_view fmt,
   // set of supported WebAuthn Attestation Statement Format Identifier values."
   if (fmt == "none") return VerifyNoneAttestation(input);
   if (fmt == "packed") return VerifyPackedAttestation(input);
+  if (fmt == "fido-u2f") return VerifyFidoU2fAttestation(input);
+  if (fmt == "tpm") return VerifyTpmAttestation(input);
+  if (fmt == "android-key") return VerifyAndroidKeyAttestation(input);
+  if (fmt == "android-safetynet") return VerifyAndroidSafetyNetAttestation(input);
+  if (fmt == "apple") return VerifyAppleAttestation(input);
+  if (fmt == "compound") return VerifyCompoundAttestation(input);
   std::string message = "attestation format '";
   message += fmt.substr(0, 32);
   message += "' is not supported";

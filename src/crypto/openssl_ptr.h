@@ -2,6 +2,7 @@
 #ifndef PASSKEY_CRYPTO_OPENSSL_PTR_H_
 #define PASSKEY_CRYPTO_OPENSSL_PTR_H_
 
+#include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
@@ -28,6 +29,16 @@ using BignumPtr = OpenSslPtr<BIGNUM, BN_free>;
 using OsslParamBldPtr = OpenSslPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
 using OsslParamPtr = OpenSslPtr<OSSL_PARAM, OSSL_PARAM_free>;
 using X509Ptr = OpenSslPtr<X509, X509_free>;
+using X509CrlPtr = OpenSslPtr<X509_CRL, X509_CRL_free>;
+using X509StorePtr = OpenSslPtr<X509_STORE, X509_STORE_free>;
+using X509StoreCtxPtr = OpenSslPtr<X509_STORE_CTX, X509_STORE_CTX_free>;
+using BioPtr = OpenSslPtr<BIO, BIO_free_all>;
+
+// StackOfX509Ptr owns a STACK_OF(X509) and the certificates in it.
+struct StackOfX509Deleter {
+  void operator()(STACK_OF(X509)* stack) const noexcept { sk_X509_pop_free(stack, X509_free); }
+};
+using StackOfX509Ptr = std::unique_ptr<STACK_OF(X509), StackOfX509Deleter>;
 
 }  // namespace passkey::internal
 

@@ -679,6 +679,11 @@ Result<RegistrationParts> SoftwareAuthenticator::MakeCredential(
   Bytes att_stmt;
   if (params.attestation_statement.has_value()) {
     att_stmt = *params.attestation_statement;
+  } else if (params.attest) {
+    const Bytes client_data_hash = Sha256(AsBytes(parts.client_data_json));
+    PASSKEY_ASSIGN_OR_RETURN(
+        att_stmt, params.attest(AttestationContext{parts.authenticator_data,
+                                                   client_data_hash, this}));
   } else if (params.format == "packed") {
     // §8.2 self attestation: sig over authenticatorData ‖ clientDataHash
     // with the credential private key; alg is the credential's algorithm.

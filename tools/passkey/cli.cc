@@ -120,6 +120,36 @@ int ReadResponse(const VerifyArgs& args, std::string_view command, std::FILE* in
   return Usage(err, command, "cannot read the response");
 }
 
+// LoadAttestationTrust reads --trust-anchor and --crl files (PEM when the
+// text has a PEM header, DER otherwise). A file that cannot be read or does
+// not hold certificates / CRLs is a usage error: it is the caller's setup.
+bool LoadAttestationTrust(const VerifyArgs& args, std::FILE* in, AttestationTrust* trust,
+                          std::string* why) {
+  const auto load = [&](const std::string& path, bool anchor) {
+    std::string text;
+    std::string read_error;
+    if (ReadPathCapped(path, in, kMaxInputBytes, &text, &read_error) != ReadStatus::kOk) {
+      *why = read_error.empty() ? "cannot read " + path : read_error;
+      return false;
+    }
+    const bool pem = text.find("-----BEGIN ") != std::string::npos;
+    const Status added = anchor ? (pem ? trust->AddAnchorsPem(text) : trust->AddAnchorDer(AsBytes(text)))
+                                : (pem ? trust->AddCrlsPem(text) : trust->AddCrlDer(AsBytes(text)));
+    if (!added.has_value()) {
+      *why = path + ": " + added.error().message;
+      return false;
+    }
+    return true;
+  };
+  for (const std::string& path : args.trust_anchor_paths) {
+    if (!load(path, true)) return false;
+  }
+  for (const std::string& path : args.crl_paths) {
+    if (!load(path, false)) return false;
+  }
+  return true;
+}
+
 int VerifyRegistrationCommand(const std::vector<std::string>& words, std::FILE* in, std::FILE* out,
                               std::FILE* err) {
   constexpr std::string_view kCommand = "verify-registration";
@@ -139,6 +169,17 @@ int VerifyRegistrationCommand(const std::vector<std::string>& words, std::FILE* 
 
   RegistrationOptions options;
   FillCommonOptions(args, &options);
+  AttestationTrust trust;
+  if (!args.trust_anchor_paths.empty() || !args.crl_paths.empty()) {
+    std::string why;
+    if (!LoadAttestationTrust(args, in, &trust, &why)) return Usage(err, kCommand, why);
+    options.attestation_trust = &trust;
+  }
+  options.require_trusted_attestation = args.require_trusted_attestation;
+  options.android_key_require_tee = args.android_key_require_tee;
+  options.allow_safetynet_without_cts_profile_match =
+      args.allow_safetynet_without_cts_profile_match;
+  options.danger_skip_safetynet_timestamp_check = args.danger_skip_safetynet_timestamp_check;
 
   Result<RegistrationResponse> response = ParseRegistrationResponseJson(text);
   if (!response.has_value()) {

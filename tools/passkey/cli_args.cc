@@ -27,31 +27,49 @@ enum class Opt {
   kAppId,
   kUserHandle,
   kAllowSignCountRollback,
+  kTrustAnchor,
+  kRequireTrustedAttestation,
+  kCrl,
+  kAndroidKeyRequireTee,
+  kAllowSafetyNetWithoutCtsProfileMatch,
+  kDangerSkipSafetyNetTimestampCheck,
 };
 
 struct OptionSpec {
   std::string_view name;
   Opt opt;
   bool takes_value;
-  bool authentication_only;
+  // Which command accepts it.
+  enum class Scope { kBoth, kRegistration, kAuthentication } scope;
 };
 
 constexpr OptionSpec kOptions[] = {
-    {"--rp-id", Opt::kRpId, true, false},
-    {"--origin", Opt::kOrigin, true, false},
-    {"--top-origin", Opt::kTopOrigin, true, false},
-    {"--allow-cross-origin", Opt::kAllowCrossOrigin, false, false},
-    {"--challenge", Opt::kChallenge, true, false},
-    {"--user-verification", Opt::kUserVerification, true, false},
-    {"--algorithm", Opt::kAlgorithm, true, false},
-    {"--response", Opt::kResponse, true, false},
-    {"--expected-type", Opt::kExpectedType, true, false},
-    {"--allow-sha1-attestation", Opt::kAllowSha1Attestation, false, false},
-    {"--now", Opt::kNow, true, false},
-    {"--credential", Opt::kCredential, true, true},
-    {"--appid", Opt::kAppId, true, true},
-    {"--user-handle", Opt::kUserHandle, true, true},
-    {"--allow-sign-count-rollback", Opt::kAllowSignCountRollback, false, true},
+    {"--rp-id", Opt::kRpId, true, OptionSpec::Scope::kBoth},
+    {"--origin", Opt::kOrigin, true, OptionSpec::Scope::kBoth},
+    {"--top-origin", Opt::kTopOrigin, true, OptionSpec::Scope::kBoth},
+    {"--allow-cross-origin", Opt::kAllowCrossOrigin, false, OptionSpec::Scope::kBoth},
+    {"--challenge", Opt::kChallenge, true, OptionSpec::Scope::kBoth},
+    {"--user-verification", Opt::kUserVerification, true, OptionSpec::Scope::kBoth},
+    {"--algorithm", Opt::kAlgorithm, true, OptionSpec::Scope::kBoth},
+    {"--response", Opt::kResponse, true, OptionSpec::Scope::kBoth},
+    {"--expected-type", Opt::kExpectedType, true, OptionSpec::Scope::kBoth},
+    {"--allow-sha1-attestation", Opt::kAllowSha1Attestation, false, OptionSpec::Scope::kBoth},
+    {"--now", Opt::kNow, true, OptionSpec::Scope::kBoth},
+    {"--credential", Opt::kCredential, true, OptionSpec::Scope::kAuthentication},
+    {"--appid", Opt::kAppId, true, OptionSpec::Scope::kAuthentication},
+    {"--user-handle", Opt::kUserHandle, true, OptionSpec::Scope::kAuthentication},
+    {"--allow-sign-count-rollback", Opt::kAllowSignCountRollback, false,
+     OptionSpec::Scope::kAuthentication},
+    {"--trust-anchor", Opt::kTrustAnchor, true, OptionSpec::Scope::kRegistration},
+    {"--require-trusted-attestation", Opt::kRequireTrustedAttestation, false,
+     OptionSpec::Scope::kRegistration},
+    {"--crl", Opt::kCrl, true, OptionSpec::Scope::kRegistration},
+    {"--android-key-require-tee", Opt::kAndroidKeyRequireTee, false,
+     OptionSpec::Scope::kRegistration},
+    {"--allow-safetynet-without-cts-profile-match", Opt::kAllowSafetyNetWithoutCtsProfileMatch,
+     false, OptionSpec::Scope::kRegistration},
+    {"--danger-skip-safetynet-timestamp-check", Opt::kDangerSkipSafetyNetTimestampCheck, false,
+     OptionSpec::Scope::kRegistration},
 };
 
 const OptionSpec* FindOption(std::string_view name) {
@@ -172,6 +190,24 @@ bool Apply(const OptionSpec& spec, const std::string& value, VerifyArgs* out,
     }
     case Opt::kCredential:
       out->credential_path = value;
+      return true;
+    case Opt::kTrustAnchor:
+      out->trust_anchor_paths.push_back(value);
+      return true;
+    case Opt::kRequireTrustedAttestation:
+      out->require_trusted_attestation = true;
+      return true;
+    case Opt::kCrl:
+      out->crl_paths.push_back(value);
+      return true;
+    case Opt::kAndroidKeyRequireTee:
+      out->android_key_require_tee = true;
+      return true;
+    case Opt::kAllowSafetyNetWithoutCtsProfileMatch:
+      out->allow_safetynet_without_cts_profile_match = true;
+      return true;
+    case Opt::kDangerSkipSafetyNetTimestampCheck:
+      out->danger_skip_safetynet_timestamp_check = true;
       return true;
     case Opt::kAppId:
       out->appid = value;
@@ -317,8 +353,12 @@ bool ParseVerifyArgs(Ceremony ceremony, const std::vector<std::string>& args, Ve
       *error = "unknown option '" + std::string(name) + "'";
       return false;
     }
-    if (spec->authentication_only && ceremony == Ceremony::kRegistration) {
+    if (spec->scope == OptionSpec::Scope::kAuthentication && ceremony == Ceremony::kRegistration) {
       *error = std::string(spec->name) + " is only accepted by verify-authentication";
+      return false;
+    }
+    if (spec->scope == OptionSpec::Scope::kRegistration && ceremony == Ceremony::kAuthentication) {
+      *error = std::string(spec->name) + " is only accepted by verify-registration";
       return false;
     }
     std::string value;
@@ -380,8 +420,24 @@ Options (a value may begin with '-'; --opt=VALUE also works):
                                except RS1)
   --expected-type T            accepted clientDataJSON.type (repeatable;
                                default webauthn.create)
-  --allow-sha1-attestation     accept SHA-1 signatures (RS1); off by default
-  --now ISO8601                time stored as createdAt (default: now)
+  --allow-sha1-attestation     accept SHA-1 signatures (RS1 keys and
+                               statements, SHA-1 certificates); off by default
+  --now ISO8601                verification time: certificates must be valid
+                               then; stored as createdAt (default: now)
+  --trust-anchor FILE          attestation root or intermediate certificate(s),
+                               PEM (any number of blocks) or DER (repeatable)
+  --require-trusted-attestation
+                               reject (attestation_untrusted) unless the
+                               attestation chains to a --trust-anchor
+  --crl FILE                   certificate revocation list(s), PEM or DER
+                               (repeatable)
+  --android-key-require-tee    android-key: origin and purpose must be in the
+                               TEE/StrongBox list (default: either list)
+  --allow-safetynet-without-cts-profile-match
+                               android-safetynet: accept ctsProfileMatch false
+  --danger-skip-safetynet-timestamp-check
+                               android-safetynet: accept any timestampMs
+                               (replayed responses); archived data only
   --response FILE              read the response from FILE ("-" = stdin)
   -h, --help                   show this help
 

@@ -29,6 +29,13 @@ struct VerifyArgs {
   std::vector<CoseAlgorithm> algorithms;
   std::optional<std::string> response_path;  // nullopt or "-": stdin
   std::optional<UnixSeconds> now;            // nullopt: the current time
+  // Registration only.
+  std::vector<std::string> trust_anchor_paths;
+  std::vector<std::string> crl_paths;
+  bool require_trusted_attestation = false;
+  bool android_key_require_tee = false;
+  bool allow_safetynet_without_cts_profile_match = false;
+  bool danger_skip_safetynet_timestamp_check = false;
   // Authentication only.
   std::string credential_path;
   std::string appid;

@@ -135,6 +135,20 @@ std::string AuthenticationResponseJson(const AssertionParts& parts);
 // ByteEditor: a hook that edits bytes in place (tamper, truncate, append).
 using ByteEditor = std::function<void(Bytes&)>;
 
+class SoftwareAuthenticator;
+
+// AttestationContext: what an attestation statement is made over.
+struct AttestationContext {
+  ByteView authenticator_data;  // final authData (after edits)
+  ByteView client_data_hash;    // SHA-256(clientDataJSON)
+  const SoftwareAuthenticator* credential = nullptr;  // key, COSE key, SPKI
+};
+
+// AttestationBuilder: returns the complete attStmt CBOR item for a format
+// the authenticator does not build itself (packed x5c, fido-u2f, tpm,
+// android-key, apple, compound: see <fmt>_attestation.h).
+using AttestationBuilder = std::function<Result<Bytes>(const AttestationContext&)>;
+
 // RegistrationParams: one navigator.credentials.create() call. The defaults
 // give a well-formed response; every field after `extensions` exists to
 // produce negative test data.
@@ -143,8 +157,11 @@ struct RegistrationParams {
   std::string origin;  // clientDataJSON.origin
   Bytes challenge;     // raw challenge bytes
   // format: "none" (attStmt {}), "packed" (self attestation {alg, sig}), or
-  // any other name, which is written with an empty attStmt.
+  // any other name, which is written with an empty attStmt unless `attest`
+  // is set.
   std::string format = "none";
+  // attest: when set, builds attStmt (format is still written as fmt).
+  AttestationBuilder attest;
   Flags flags;
   std::uint32_t sign_count = 0;
   Aaguid aaguid;

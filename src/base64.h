@@ -1,0 +1,24 @@
+// Standard base64 (RFC 4648 §4, "+/" with "=" padding), as JWS x5c and the
+// SafetyNet nonce use it. WebAuthn's own encoding is base64url (bytes.h).
+#ifndef PASSKEY_BASE64_H_
+#define PASSKEY_BASE64_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <passkey/bytes.h>
+
+namespace passkey::internal {
+
+// Base64Encode: standard alphabet with padding.
+std::string Base64Encode(ByteView data);
+
+// Base64DecodeStrict: the standard alphabet with the required "=" padding
+// (length a multiple of 4), no whitespace, and zero unused bits in the last
+// group, so every byte string has exactly one accepted encoding.
+std::optional<Bytes> Base64DecodeStrict(std::string_view text);
+
+}  // namespace passkey::internal
+
+#endif  // PASSKEY_BASE64_H_

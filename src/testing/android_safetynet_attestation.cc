@@ -1,0 +1,182 @@
+#include <passkey/testing/android_safetynet_attestation.h>
+
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+
+#include "base64.h"
+#include "crypto/openssl_ptr.h"
+#include "internal/result_macros.h"
+#include "testing/cbor_writer.h"
+
+namespace passkey::testing {
+namespace {
+
+using EcdsaSigPtr = internal::OpenSslPtr<ECDSA_SIG, ECDSA_SIG_free>;
+
+// JwsAlg: the JWS "alg" for a COSE algorithm, and the JOSE ECDSA component
+// size (0 for RSA).
+struct JwsAlg {
+  std::string name;
+  std::size_t ecdsa_component_bytes = 0;
+};
+
+Result<JwsAlg> JwsAlgFor(CoseAlgorithm alg) {
+  switch (alg) {
+    case CoseAlgorithm::kRs256: return JwsAlg{"RS256", 0};
+    case CoseAlgorithm::kRs384: return JwsAlg{"RS384", 0};
+    case CoseAlgorithm::kRs512: return JwsAlg{"RS512", 0};
+    case CoseAlgorithm::kPs256: return JwsAlg{"PS256", 0};
+    case CoseAlgorithm::kEs256: return JwsAlg{"ES256", 32};
+    case CoseAlgorithm::kEs384: return JwsAlg{"ES384", 48};
+    case CoseAlgorithm::kEs512: return JwsAlg{"ES512", 66};
+    default:
+      return Unexpected(ErrorCode::kUnsupportedAlgorithm,
+                        "safetynet builder: no JWS alg for this key");
+  }
+}
+
+// DerEcdsaToJose converts a DER Ecdsa-Sig-Value to r ‖ s (RFC 7518 §3.4).
+Result<Bytes> DerEcdsaToJose(const Bytes& der, std::size_t component_bytes) {
+  const unsigned char* cursor = der.data();
+  EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(der.size())));  // NOLINT
+  if (sig == nullptr) return Unexpected(ErrorCode::kInternal, "d2i_ECDSA_SIG failed");
+  const BIGNUM* r = nullptr;
+  const BIGNUM* s = nullptr;
+  ECDSA_SIG_get0(sig.get(), &r, &s);
+  Bytes out(2 * component_bytes);
+  const int width = static_cast<int>(component_bytes);
+  if (BN_bn2binpad(r, out.data(), width) != width ||
+      BN_bn2binpad(s, out.data() + component_bytes, width) != width) {  // NOLINT
+    return Unexpected(ErrorCode::kInternal, "BN_bn2binpad failed");
+  }
+  return out;
+}
+
+// SubjectAltNameDns: GeneralNames ::= SEQUENCE { dNSName [2] IA5String }.
+Bytes SubjectAltNameDns(const std::string& hostname) {
+  Bytes name{0x82, static_cast<std::uint8_t>(hostname.size())};
+  name.insert(name.end(), hostname.begin(), hostname.end());
+  Bytes out{0x30, static_cast<std::uint8_t>(name.size())};
+  out.insert(out.end(), name.begin(), name.end());
+  return out;
+}
+
+// ApplyMembers sets (or with nullopt removes) members of `object`.
+Status ApplyMembers(
+    const std::vector<std::pair<std::string, std::optional<std::string>>>& members,
+    nlohmann::json* object) {
+  for (const auto& [name, text] : members) {
+    if (!text.has_value()) {
+      object->erase(name);
+      continue;
+    }
+    nlohmann::json value = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    if (value.is_discarded()) {
+      return Unexpected(ErrorCode::kInvalidArgument, "safetynet builder: bad JSON for " + name);
+    }
+    (*object)[name] = std::move(value);
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+CertificateSpec SafetyNetLeafSpec(const std::string& hostname) {
+  CertificateSpec spec;
+  spec.subject = {{"C", "US"}, {"ST", "California"}, {"O", "Google LLC"}, {"CN", hostname}};
+  spec.extensions.push_back({"2.5.29.17", false, SubjectAltNameDns(hostname)});
+  return spec;
+}
+
+struct SafetyNetAttestation::State {
+  SafetyNetAttestationOptions options;
+  SoftwareAuthenticator key;
+  Bytes certificate;
+};
+
+SafetyNetAttestation::SafetyNetAttestation(std::shared_ptr<const State> state)
+    : state_(std::move(state)) {}
+
+Result<SafetyNetAttestation> SafetyNetAttestation::Create(const TestCa& issuer,
+                                                          SafetyNetAttestationOptions options) {
+  Result<SoftwareAuthenticator> key =
+      options.key_pem.empty()
+          ? SoftwareAuthenticator::Create(options.key_algorithm, options.key_seed)
+          : SoftwareAuthenticator::CreateFromPem(options.key_algorithm, options.key_pem,
+                                                 options.key_seed);
+  if (!key.has_value()) return Unexpected(key.error());
+  PASSKEY_ASSIGN_OR_RETURN(Bytes certificate, issuer.Issue(options.leaf, key->PublicKeySpki()));
+  auto state = std::make_shared<State>(
+      State{std::move(options), std::move(*key), std::move(certificate)});
+  return SafetyNetAttestation(std::move(state));
+}
+
+const Bytes& SafetyNetAttestation::certificate_der() const noexcept {
+  return state_->certificate;
+}
+
+AttestationBuilder SafetyNetAttestation::Builder() const {
+  std::shared_ptr<const State> state = state_;
+  return [state](const AttestationContext& context) -> Result<Bytes> {
+    const SafetyNetAttestationOptions& options = state->options;
+    std::string response;
+    if (options.response.has_value()) {
+      response = *options.response;
+    } else {
+      PASSKEY_ASSIGN_OR_RETURN(const JwsAlg alg, JwsAlgFor(state->key.algorithm()));
+      // Header: {"alg": …, "x5c": [base64 DER, …]}.
+      nlohmann::json x5c = nlohmann::json::array();
+      x5c.push_back(options.bad_x5c_base64 ? "not*base64" : internal::Base64Encode(state->certificate));
+      for (const Bytes& extra : options.extra_certificates) x5c.push_back(internal::Base64Encode(extra));
+      nlohmann::json header = {{"alg", options.jws_alg.value_or(alg.name)}, {"x5c", x5c}};
+
+      // Payload: nonce = base64(SHA-256(authData ‖ clientDataHash)).
+      Bytes att_to_be_signed(context.authenticator_data.begin(), context.authenticator_data.end());
+      att_to_be_signed.insert(att_to_be_signed.end(), context.client_data_hash.begin(),
+                              context.client_data_hash.end());
+      if (options.wrong_nonce) att_to_be_signed.push_back(0x00);
+      nlohmann::json payload = {
+          {"nonce", options.nonce_base64url ? Base64UrlEncode(Sha256(att_to_be_signed))
+                                            : internal::Base64Encode(Sha256(att_to_be_signed))},
+          {"timestampMs", options.timestamp_ms},
+          {"apkPackageName", "com.google.android.gms"},
+          {"apkCertificateDigestSha256", nlohmann::json::array({internal::Base64Encode(Sha256(AsBytes("apk")))})},
+          {"ctsProfileMatch", options.cts_profile_match},
+          {"evaluationType", "BASIC"},
+      };
+      if (options.basic_integrity.has_value()) payload["basicIntegrity"] = *options.basic_integrity;
+      if (options.payload_padding != 0) {
+        payload["padding"] = std::string(options.payload_padding, 'x');
+      }
+
+      PASSKEY_RETURN_IF_ERROR(ApplyMembers(options.header_members, &header));
+      PASSKEY_RETURN_IF_ERROR(ApplyMembers(options.payload_members, &payload));
+      const std::string header_text = header.dump();
+      const std::string payload_text = payload.dump();
+      std::string signing_input =
+          Base64UrlEncode(AsBytes(header_text)) + "." + Base64UrlEncode(AsBytes(payload_text));
+      PASSKEY_ASSIGN_OR_RETURN(Bytes signature, state->key.Sign(AsBytes(signing_input)));
+      if (alg.ecdsa_component_bytes != 0) {
+        PASSKEY_ASSIGN_OR_RETURN(signature,
+                                 DerEcdsaToJose(signature, alg.ecdsa_component_bytes));
+      }
+      if (options.tamper_signature && !signature.empty()) signature.back() ^= 0x01;
+      response = std::move(signing_input) + "." + Base64UrlEncode(signature);
+    }
+
+    // attStmt {"ver": text, "response": bytes} (CTAP2 canonical order: "ver"
+    // is shorter than "response").
+    CborWriter writer;
+    writer.MapHeader(options.ver.has_value() ? 2 : 1);
+    if (options.ver.has_value()) writer.TextString("ver").TextString(*options.ver);
+    writer.TextString("response").ByteString(AsBytes(response));
+    return writer.Take();
+  };
+}
+
+}  // namespace passkey::testing

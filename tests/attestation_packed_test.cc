@@ -1,0 +1,468 @@
+// packed attestation with x5c (WebAuthn L3 §8.2, §8.2.1), the trust step of
+// §7.1 (anchors, intermediates, per-AAGUID anchors, CRLs, validity at `now`,
+// SHA-1 policy) and compound attestation (§8.9), end to end through
+// VerifyRegistration with one defect per negative case.
+#include <passkey/testing/packed_attestation.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <passkey/attestation_trust.h>
+#include <passkey/passkey.h>
+#include <passkey/testing/software_authenticator.h>
+#include <passkey/testing/test_ca.h>
+
+#include "test_util.h"
+#include "testing/cbor_writer.h"
+
+namespace passkey::testing {
+namespace {
+
+constexpr char kRpId[] = "example.org";
+constexpr char kOrigin[] = "https://example.org";
+constexpr UnixSeconds kNow = 1767225600;  // 2026-01-01T00:00:00Z
+
+Aaguid TestAaguid() {
+  return *Aaguid::Parse("0123abcd-4567-89ab-cdef-0123456789ab");
+}
+
+class PackedAttestationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Result<SoftwareAuthenticator> credential =
+        SoftwareAuthenticator::Create(CoseAlgorithm::kEs256, "packed-test/credential");
+    ASSERT_THAT(credential, IsOk());
+    credential_.emplace(std::move(*credential));
+    Result<TestCa> root = TestCa::CreateRoot("passkey test packed root");
+    ASSERT_THAT(root, IsOk());
+    root_.emplace(std::move(*root));
+    Result<TestCa> other = TestCa::CreateRoot("passkey test other root");
+    ASSERT_THAT(other, IsOk());
+    other_root_.emplace(std::move(*other));
+    Result<TestCa> intermediate = root_->CreateIntermediate("passkey test packed intermediate");
+    ASSERT_THAT(intermediate, IsOk());
+    intermediate_.emplace(std::move(*intermediate));
+    ASSERT_THAT(trust_.AddAnchorsPem(root_->certificate_pem()), IsOk());
+  }
+
+  PackedAttestationParams Packed() const {
+    PackedAttestationParams params;
+    params.ca = &*root_;
+    return params;
+  }
+
+  RegistrationOptions Options(const AttestationTrust* trust = nullptr) const {
+    RegistrationOptions options;
+    options.rp.ids = {kRpId};
+    options.rp.origins = {kOrigin};
+    options.challenge = challenge_;
+    options.now = kNow;
+    options.attestation_trust = trust;
+    return options;
+  }
+
+  RegistrationParams Params(std::string format, AttestationBuilder attest) const {
+    RegistrationParams reg;
+    reg.rp_id = kRpId;
+    reg.origin = kOrigin;
+    reg.challenge = challenge_;
+    reg.aaguid = TestAaguid();
+    reg.format = std::move(format);
+    reg.attest = std::move(attest);
+    return reg;
+  }
+
+  Result<CredentialRecord> RegisterWith(const RegistrationParams& reg,
+                                        const RegistrationOptions& options) const {
+    const Result<std::string> json = credential_->MakeCredentialJson(reg);
+    if (!json.has_value()) return Unexpected(json.error());
+    const Result<RegistrationResponse> response = ParseRegistrationResponseJson(*json);
+    if (!response.has_value()) return Unexpected(response.error());
+    return VerifyRegistration(options, *response);
+  }
+
+  Result<CredentialRecord> Register(PackedAttestationParams params,
+                                    const RegistrationOptions& options) const {
+    return RegisterWith(Params("packed", MakePackedAttestation(std::move(params))), options);
+  }
+
+  Bytes challenge_ = Bytes(32, 0x5a);
+  std::optional<SoftwareAuthenticator> credential_;
+  std::optional<TestCa> root_;
+  std::optional<TestCa> other_root_;
+  std::optional<TestCa> intermediate_;
+  AttestationTrust trust_;
+};
+
+TEST_F(PackedAttestationTest, ChainedToAnchorIsTrustedBasic) {
+  RegistrationOptions options = Options(&trust_);
+  options.require_trusted_attestation = true;
+  const Result<CredentialRecord> record = Register(Packed(), options);
+  ASSERT_THAT(record, IsOk());
+  EXPECT_EQ(record->attestation_format, "packed");
+  EXPECT_EQ(record->attestation_type, "basic");
+  EXPECT_TRUE(record->attestation_trusted);
+}
+
+TEST_F(PackedAttestationTest, EveryAttestationKeyAlgorithmVerifies) {
+  for (const CoseAlgorithm alg : {CoseAlgorithm::kEs384, CoseAlgorithm::kEs512,
+                                  CoseAlgorithm::kEdDsa, CoseAlgorithm::kRs256,
+                                  CoseAlgorithm::kPs256}) {
+    PackedAttestationParams params = Packed();
+    params.key_algorithm = alg;
+    const Result<CredentialRecord> record = Register(params, Options(&trust_));
+    ASSERT_THAT(record, IsOk()) << static_cast<int>(alg);
+    EXPECT_TRUE(record->attestation_trusted);
+  }
+}
+
+TEST_F(PackedAttestationTest, WithoutAnchorsIsVerifiedButUntrusted) {
+  const Result<CredentialRecord> record = Register(Packed(), Options());
+  ASSERT_THAT(record, IsOk());
+  EXPECT_EQ(record->attestation_type, "basic");
+  EXPECT_FALSE(record->attestation_trusted);
+}
+
+TEST_F(PackedAttestationTest, RequireTrustedWithoutAnchorsFails) {
+  RegistrationOptions options = Options();
+  options.require_trusted_attestation = true;
+  EXPECT_THAT(Register(Packed(), options), HasError(ErrorCode::kAttestationUntrusted));
+}
+
+TEST_F(PackedAttestationTest, ChainToAnotherRootIsUntrusted) {
+  PackedAttestationParams params = Packed();
+  params.ca = &*other_root_;
+  ASSERT_THAT(Register(params, Options(&trust_)), IsOk());
+  EXPECT_FALSE(Register(params, Options(&trust_))->attestation_trusted);
+  RegistrationOptions options = Options(&trust_);
+  options.require_trusted_attestation = true;
+  EXPECT_THAT(Register(params, options), HasError(ErrorCode::kAttestationUntrusted));
+}
+
+TEST_F(PackedAttestationTest, SelfAndNoneAttestationAreUntrusted) {
+  RegistrationOptions options = Options(&trust_);
+  options.require_trusted_attestation = true;
+  EXPECT_THAT(RegisterWith(Params("packed", nullptr), options),
+              HasError(ErrorCode::kAttestationUntrusted));
+  EXPECT_THAT(RegisterWith(Params("none", nullptr), options),
+              HasError(ErrorCode::kAttestationUntrusted));
+}
+
+TEST_F(PackedAttestationTest, IntermediateInX5cChainsToRoot) {
+  PackedAttestationParams params = Packed();
+  params.ca = &*intermediate_;
+  params.chain = {intermediate_->certificate_der()};
+  const Result<CredentialRecord> record = Register(params, Options(&trust_));
+  ASSERT_THAT(record, IsOk());
+  EXPECT_TRUE(record->attestation_trusted);
+  // Without the intermediate the path cannot reach the root.
+  params.chain.clear();
+  ASSERT_THAT(Register(params, Options(&trust_)), IsOk());
+  EXPECT_FALSE(Register(params, Options(&trust_))->attestation_trusted);
+}
+
+TEST_F(PackedAttestationTest, IntermediateAsAnchorIsEnough) {
+  AttestationTrust trust;
+  ASSERT_THAT(trust.AddAnchorDer(intermediate_->certificate_der()), IsOk());
+  PackedAttestationParams params = Packed();
+  params.ca = &*intermediate_;
+  const Result<CredentialRecord> record = Register(params, Options(&trust));
+  ASSERT_THAT(record, IsOk());
+  EXPECT_TRUE(record->attestation_trusted);
+}
+
+TEST_F(PackedAttestationTest, UnrelatedCertificateInX5cBreaksTheChain) {
+  PackedAttestationParams params = Packed();
+  params.chain = {other_root_->certificate_der()};
+  EXPECT_THAT(Register(params, Options()), HasError(ErrorCode::kCertificateInvalid));
+}
+
+TEST_F(PackedAttestationTest, AaguidBoundAnchorsApplyOnlyToThatAaguid) {
+  AttestationTrust bound;
+  ASSERT_THAT(bound.AddAnchorsPem(root_->certificate_pem(), TestAaguid()), IsOk());
+  EXPECT_TRUE(Register(Packed(), Options(&bound))->attestation_trusted);
+  AttestationTrust elsewhere;
+  ASSERT_THAT(elsewhere.AddAnchorsPem(root_->certificate_pem(),
+                                      *Aaguid::Parse("ffffffff-4567-89ab-cdef-0123456789ab")),
+              IsOk());
+  EXPECT_FALSE(Register(Packed(), Options(&elsewhere))->attestation_trusted);
+}
+
+TEST_F(PackedAttestationTest, AaguidExtensionMustMatch) {
+  PackedAttestationParams params = Packed();
+  params.aaguid_extension = TestAaguid();
+  EXPECT_THAT(Register(params, Options(&trust_)), IsOk());
+  params.aaguid_extension = *Aaguid::Parse("ffffffff-4567-89ab-cdef-0123456789ab");
+  EXPECT_THAT(Register(params, Options(&trust_)),
+              HasError(ErrorCode::kAttestationAaguidMismatch));
+}
+
+TEST_F(PackedAttestationTest, AaguidExtensionMustNotBeCritical) {
+  PackedAttestationParams params = Packed();
+  params.aaguid_extension = TestAaguid();
+  params.aaguid_extension_critical = true;
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kCertificateInvalid));
+}
+
+TEST_F(PackedAttestationTest, MalformedAaguidExtensionIsRejected) {
+  PackedAttestationParams params = Packed();
+  params.certificate.extensions.push_back(
+      {"1.3.6.1.4.1.45724.1.1.4", false, DerOctetString(Bytes(15, 0x01))});
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kCertificateInvalid));
+}
+
+TEST_F(PackedAttestationTest, LeafMustNotBeCa) {
+  PackedAttestationParams params = Packed();
+  params.certificate.basic_constraints = true;
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kCertificateInvalid));
+}
+
+TEST_F(PackedAttestationTest, LeafMustHaveBasicConstraints) {
+  PackedAttestationParams params = Packed();
+  params.certificate.basic_constraints = std::nullopt;
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kCertificateInvalid));
+}
+
+TEST_F(PackedAttestationTest, LeafMustBeVersion3) {
+  PackedAttestationParams params = Packed();
+  params.certificate.version = 1;
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kCertificateInvalid));
+}
+
+TEST_F(PackedAttestationTest, LeafSubjectNeedsLiteralOu) {
+  PackedAttestationParams params = Packed();
+  params.certificate.subject = {{"C", "US"}, {"O", "Vendor"}, {"OU", "Attestation"}, {"CN", "x"}};
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kCertificateInvalid));
+  params.certificate.subject = {{"O", "Vendor"}, {"OU", "Authenticator Attestation"}, {"CN", "x"}};
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kCertificateInvalid));
+}
+
+TEST_F(PackedAttestationTest, ExpiredAndNotYetValidLeavesAreRejected) {
+  PackedAttestationParams params = Packed();
+  params.certificate.not_after = kNow - 1;
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kCertificateExpired));
+  EXPECT_THAT(Register(params, Options()), HasError(ErrorCode::kCertificateExpired));
+  params.certificate.not_after = kNow + 86400;
+  params.certificate.not_before = kNow + 60;
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kCertificateExpired));
+}
+
+TEST_F(PackedAttestationTest, ExpiredIntermediateIsRejected) {
+  Result<TestCa> old = root_->CreateIntermediate("expired intermediate", 1577836800, kNow - 10);
+  ASSERT_THAT(old, IsOk());
+  PackedAttestationParams params = Packed();
+  params.ca = &*old;
+  params.chain = {old->certificate_der()};
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kCertificateExpired));
+  EXPECT_THAT(Register(params, Options()), HasError(ErrorCode::kCertificateExpired));
+}
+
+TEST_F(PackedAttestationTest, NowIsRequiredForCertificates) {
+  RegistrationOptions options = Options(&trust_);
+  options.now.reset();
+  EXPECT_THAT(Register(Packed(), options), HasError(ErrorCode::kInvalidArgument));
+}
+
+TEST_F(PackedAttestationTest, Sha1CertificateSignatureNeedsOptIn) {
+  PackedAttestationParams params = Packed();
+  params.certificate.signature_hash = "sha1";
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kAlgorithmNotAllowed));
+  EXPECT_THAT(Register(params, Options()), HasError(ErrorCode::kAlgorithmNotAllowed));
+  RegistrationOptions options = Options(&trust_);
+  options.allow_sha1_attestation = true;
+  EXPECT_TRUE(Register(params, options)->attestation_trusted);
+}
+
+TEST_F(PackedAttestationTest, Rs1StatementNeedsOptIn) {
+  PackedAttestationParams params = Packed();
+  params.key_algorithm = CoseAlgorithm::kRs1;
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kAlgorithmNotAllowed));
+  RegistrationOptions options = Options(&trust_);
+  options.allow_sha1_attestation = true;
+  EXPECT_THAT(Register(params, options), IsOk());
+}
+
+TEST_F(PackedAttestationTest, TamperedSignatureIsRejected) {
+  PackedAttestationParams params = Packed();
+  params.edit_signature = [](Bytes& sig) { sig[sig.size() / 2] ^= 0x01; };
+  EXPECT_THAT(Register(params, Options(&trust_)),
+              HasError(ErrorCode::kAttestationSignatureInvalid));
+}
+
+TEST_F(PackedAttestationTest, AlgMustSuitTheCertificateKey) {
+  PackedAttestationParams params = Packed();
+  params.alg = -257;  // RS256 with an EC key
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kCertificateInvalid));
+  params.alg = -9999;
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kUnsupportedAlgorithm));
+}
+
+TEST_F(PackedAttestationTest, BadCertificateBytesAreRejected) {
+  PackedAttestationParams params = Packed();
+  params.leaf_der = Bytes{0x30, 0x03, 0x02, 0x01, 0x01};
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kCertificateInvalid));
+  Bytes trailing = root_->certificate_der();
+  trailing.push_back(0x00);
+  params.leaf_der = trailing;
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kCertificateInvalid));
+}
+
+TEST_F(PackedAttestationTest, X5cMustBeANonEmptyArrayOfByteStrings) {
+  const auto statement = [](Bytes x5c) {
+    return CborWriter()
+        .MapHeader(3)
+        .TextString("alg")
+        .Int(-7)
+        .TextString("sig")
+        .ByteString(Bytes(70, 1))
+        .TextString("x5c")
+        .Raw(x5c)
+        .Take();
+  };
+  for (Bytes x5c : {CborWriter().ArrayHeader(0).Take(), CborWriter().ByteString(Bytes(3, 1)).Take(),
+                    CborWriter().ArrayHeader(1).Int(1).Take()}) {
+    RegistrationParams reg = Params("packed", nullptr);
+    reg.attestation_statement = statement(x5c);
+    EXPECT_THAT(RegisterWith(reg, Options(&trust_)), HasError(ErrorCode::kAttestationInvalid));
+  }
+  CborWriter nine;
+  nine.ArrayHeader(9);
+  for (int i = 0; i < 9; ++i) nine.ByteString(root_->certificate_der());
+  RegistrationParams reg = Params("packed", nullptr);
+  reg.attestation_statement = statement(nine.Take());
+  EXPECT_THAT(RegisterWith(reg, Options(&trust_)), HasError(ErrorCode::kAttestationInvalid));
+}
+
+TEST_F(PackedAttestationTest, RevokedLeafIsRejectedWhenACrlIsGiven) {
+  PackedAttestationParams params = Packed();
+  params.certificate.serial = 77;
+  AttestationTrust trust;
+  ASSERT_THAT(trust.AddAnchorDer(root_->certificate_der()), IsOk());
+  const Result<Bytes> crl = root_->IssueCrl({77});
+  ASSERT_THAT(crl, IsOk());
+  ASSERT_THAT(trust.AddCrlDer(*crl), IsOk());
+  EXPECT_THAT(Register(params, Options(&trust)), HasError(ErrorCode::kCertificateRevoked));
+  // The same CRL also applies when the path reaches no anchor.
+  AttestationTrust crl_only;
+  ASSERT_THAT(crl_only.AddCrlDer(*crl), IsOk());
+  params.ca = &*root_;
+  params.chain = {root_->certificate_der()};
+  EXPECT_THAT(Register(params, Options(&crl_only)), HasError(ErrorCode::kCertificateRevoked));
+}
+
+TEST_F(PackedAttestationTest, CrlNotListingTheLeafKeepsItTrusted) {
+  AttestationTrust trust;
+  ASSERT_THAT(trust.AddAnchorDer(root_->certificate_der()), IsOk());
+  const Result<Bytes> crl = root_->IssueCrl({12345});
+  ASSERT_THAT(crl, IsOk());
+  ASSERT_THAT(trust.AddCrlDer(*crl), IsOk());
+  EXPECT_EQ(trust.crl_count(), 1u);
+  EXPECT_TRUE(Register(Packed(), Options(&trust))->attestation_trusted);
+}
+
+TEST_F(PackedAttestationTest, CompoundOfValidStatementsVerifies) {
+  const Result<CredentialRecord> record = RegisterWith(
+      Params("compound", MakeCompoundAttestation({{"packed", MakePackedAttestation(Packed())},
+                                                  {"none", nullptr}})),
+      Options(&trust_));
+  ASSERT_THAT(record, IsOk());
+  EXPECT_EQ(record->attestation_format, "compound");
+  EXPECT_EQ(record->attestation_type, "basic");
+  EXPECT_TRUE(record->attestation_trusted);
+}
+
+TEST_F(PackedAttestationTest, CompoundFailsWhenAnyStatementFails) {
+  PackedAttestationParams bad = Packed();
+  bad.edit_signature = [](Bytes& sig) { sig[4] ^= 0x01; };
+  EXPECT_THAT(RegisterWith(Params("compound",
+                                  MakeCompoundAttestation(
+                                      {{"packed", MakePackedAttestation(Packed())},
+                                       {"packed", MakePackedAttestation(bad)}})),
+                           Options(&trust_)),
+              HasError(ErrorCode::kAttestationSignatureInvalid));
+  EXPECT_THAT(RegisterWith(Params("compound", MakeCompoundAttestation(
+                                                  {{"packed", MakePackedAttestation(Packed())},
+                                                   {"unknown-format", nullptr}})),
+                           Options(&trust_)),
+              HasError(ErrorCode::kAttestationFormatUnsupported));
+}
+
+TEST_F(PackedAttestationTest, CompoundSyntaxIsStrict) {
+  // One statement only.
+  EXPECT_THAT(RegisterWith(Params("compound", MakeCompoundAttestation(
+                                                  {{"packed", MakePackedAttestation(Packed())}})),
+                           Options(&trust_)),
+              HasError(ErrorCode::kAttestationInvalid));
+  // Nested compound.
+  EXPECT_THAT(
+      RegisterWith(Params("compound",
+                          MakeCompoundAttestation({{"none", nullptr}, {"compound", nullptr}})),
+                   Options(&trust_)),
+      HasError(ErrorCode::kAttestationInvalid));
+  // A map instead of an array.
+  RegistrationParams reg = Params("compound", nullptr);
+  reg.attestation_statement = EmptyCborMap();
+  EXPECT_THAT(RegisterWith(reg, Options(&trust_)),
+              HasError(ErrorCode::kMalformedAttestationObject));
+  // An array for a format that takes a map.
+  reg = Params("packed", nullptr);
+  reg.attestation_statement = CborWriter().ArrayHeader(0).Take();
+  EXPECT_THAT(RegisterWith(reg, Options(&trust_)),
+              HasError(ErrorCode::kMalformedAttestationObject));
+  // An item with an extra member.
+  reg = Params("compound", nullptr);
+  reg.attestation_statement = CborWriter()
+                                  .ArrayHeader(2)
+                                  .MapHeader(3)
+                                  .TextString("fmt")
+                                  .TextString("none")
+                                  .TextString("attStmt")
+                                  .MapHeader(0)
+                                  .TextString("x")
+                                  .Int(1)
+                                  .MapHeader(2)
+                                  .TextString("fmt")
+                                  .TextString("none")
+                                  .TextString("attStmt")
+                                  .MapHeader(0)
+                                  .Take();
+  EXPECT_THAT(RegisterWith(reg, Options(&trust_)), HasError(ErrorCode::kAttestationInvalid));
+}
+
+TEST(AttestationTrustTest, RejectsInputThatIsNotCertificates) {
+  AttestationTrust trust;
+  EXPECT_THAT(trust.AddAnchorsPem(""), HasError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(trust.AddAnchorsPem("not pem at all"), HasError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(trust.AddAnchorsPem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+              HasError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(trust.AddAnchorDer(Bytes{0x30, 0x00}), HasError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(trust.AddCrlsPem("nothing"), HasError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(trust.AddCrlDer(Bytes{0x30, 0x00}), HasError(ErrorCode::kInvalidArgument));
+  EXPECT_EQ(trust.anchor_count(), 0u);
+  EXPECT_EQ(trust.crl_count(), 0u);
+}
+
+TEST(AttestationTrustTest, ReadsEveryCertificateOfABundle) {
+  Result<TestCa> a = TestCa::CreateRoot("a");
+  Result<TestCa> b = TestCa::CreateRoot("b");
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  AttestationTrust trust;
+  ASSERT_THAT(trust.AddAnchorsPem(a->certificate_pem() + b->certificate_pem()), IsOk());
+  EXPECT_EQ(trust.anchor_count(), 2u);
+  Bytes trailing = a->certificate_der();
+  trailing.push_back(0);
+  EXPECT_THAT(trust.AddAnchorDer(trailing), HasError(ErrorCode::kInvalidArgument));
+  // A bundle with one broken block adds nothing.
+  EXPECT_THAT(trust.AddAnchorsPem(a->certificate_pem() +
+                                  "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+              HasError(ErrorCode::kInvalidArgument));
+  EXPECT_EQ(trust.anchor_count(), 2u);
+}
+
+}  // namespace
+}  // namespace passkey::testing
