@@ -15,14 +15,12 @@
 #include <passkey/testing/software_authenticator.h>
 #include <passkey/testing/test_ca.h>
 
+#include "attestation_test_util.h"
 #include "test_util.h"
 
 namespace passkey::testing {
 namespace {
 
-constexpr char kRpId[] = "example.org";
-constexpr char kOrigin[] = "https://example.org";
-constexpr UnixSeconds kNow = 1767225600;  // 2026-01-01T00:00:00Z
 
 class AndroidKeyAttestationTest : public ::testing::Test {
  protected:
@@ -45,28 +43,16 @@ class AndroidKeyAttestationTest : public ::testing::Test {
   }
 
   RegistrationOptions Options(const AttestationTrust* trust) const {
-    RegistrationOptions options;
-    options.rp.ids = {kRpId};
-    options.rp.origins = {kOrigin};
-    options.challenge = challenge_;
-    options.now = kNow;
-    options.attestation_trust = trust;
-    return options;
+    return test::AttestationOptions(challenge_, trust);
   }
 
   Result<CredentialRecord> Register(AndroidKeyAttestationParams params,
                                     const RegistrationOptions& options) const {
-    RegistrationParams reg;
-    reg.rp_id = kRpId;
-    reg.origin = kOrigin;
-    reg.challenge = challenge_;
-    reg.format = "android-key";
-    reg.attest = MakeAndroidKeyAttestation(std::move(params));
-    const Result<std::string> json = credential_->MakeCredentialJson(reg);
-    if (!json.has_value()) return Unexpected(json.error());
-    const Result<RegistrationResponse> response = ParseRegistrationResponseJson(*json);
-    if (!response.has_value()) return Unexpected(response.error());
-    return VerifyRegistration(options, *response);
+    return test::RegisterResponse(
+        *credential_,
+        test::AttestationParams(challenge_, "android-key",
+                                MakeAndroidKeyAttestation(std::move(params))),
+        options);
   }
 
   Result<CredentialRecord> Register(AndroidKeyAttestationParams params) const {
@@ -283,11 +269,7 @@ TEST_F(AndroidKeyAttestationTest, MalformedKeyDescriptionIsACertificateDefect) {
 TEST_F(AndroidKeyAttestationTest, MalformedAuthorizationListIsACertificateDefect) {
   // Hand-built KeyDescriptions whose challenge matches, each with one defect
   // in teeEnforced; softwareEnforced is empty.
-  RegistrationParams reg;
-  reg.rp_id = kRpId;
-  reg.origin = kOrigin;
-  reg.challenge = challenge_;
-  reg.format = "android-key";
+  RegistrationParams reg = test::AttestationParams(challenge_, "android-key", nullptr);
   // purpose {SIGN} and origin GENERATED as valid encodings.
   const Bytes purpose = {0xa1, 0x05, 0x31, 0x03, 0x02, 0x01, 0x02};
   const Bytes origin = {0xbf, 0x85, 0x3e, 0x03, 0x02, 0x01, 0x00};
@@ -420,11 +402,7 @@ TEST_F(AndroidKeyAttestationTest, StatementSyntaxIsEnforced) {
         0x80}},
   };
   for (const auto& [name, stmt] : cases) {
-    RegistrationParams reg;
-    reg.rp_id = kRpId;
-    reg.origin = kOrigin;
-    reg.challenge = challenge_;
-    reg.format = "android-key";
+    RegistrationParams reg = test::AttestationParams(challenge_, "android-key", nullptr);
     reg.attestation_statement = stmt;
     const Result<std::string> json = credential_->MakeCredentialJson(reg);
     ASSERT_THAT(json, IsOk());

@@ -15,14 +15,12 @@
 #include <passkey/testing/software_authenticator.h>
 #include <passkey/testing/test_ca.h>
 
+#include "attestation_test_util.h"
 #include "test_util.h"
 
 namespace passkey::testing {
 namespace {
 
-constexpr char kRpId[] = "example.org";
-constexpr char kOrigin[] = "https://example.org";
-constexpr UnixSeconds kNow = 1767225600;  // 2026-01-01T00:00:00Z
 
 class AppleAttestationTest : public ::testing::Test {
  protected:
@@ -49,31 +47,16 @@ class AppleAttestationTest : public ::testing::Test {
   }
 
   RegistrationOptions Options(const AttestationTrust* trust) const {
-    RegistrationOptions options;
-    options.rp.ids = {kRpId};
-    options.rp.origins = {kOrigin};
-    options.challenge = challenge_;
-    options.now = kNow;
-    options.attestation_trust = trust;
-    return options;
+    return test::AttestationOptions(challenge_, trust);
   }
 
   RegistrationParams Params() const {
-    RegistrationParams reg;
-    reg.rp_id = kRpId;
-    reg.origin = kOrigin;
-    reg.challenge = challenge_;
-    reg.format = "apple";
-    return reg;
+    return test::AttestationParams(challenge_, "apple", nullptr);
   }
 
   Result<CredentialRecord> RegisterWith(const RegistrationParams& reg,
                                         const RegistrationOptions& options) const {
-    const Result<std::string> json = credential_->MakeCredentialJson(reg);
-    if (!json.has_value()) return Unexpected(json.error());
-    const Result<RegistrationResponse> response = ParseRegistrationResponseJson(*json);
-    if (!response.has_value()) return Unexpected(response.error());
-    return VerifyRegistration(options, *response);
+    return test::RegisterResponse(*credential_, reg, options);
   }
 
   Result<CredentialRecord> Register(AppleAttestationParams params,

@@ -15,15 +15,14 @@
 #include <passkey/testing/software_authenticator.h>
 #include <passkey/testing/test_ca.h>
 
+#include "attestation_test_util.h"
 #include "test_util.h"
 #include "testing/cbor_writer.h"
 
 namespace passkey::testing {
 namespace {
 
-constexpr char kRpId[] = "example.org";
-constexpr char kOrigin[] = "https://example.org";
-constexpr UnixSeconds kNow = 1767225600;  // 2026-01-01T00:00:00Z
+constexpr UnixSeconds kNow = test::kAttestationNow;
 
 class FidoU2fAttestationTest : public ::testing::Test {
  protected:
@@ -50,33 +49,18 @@ class FidoU2fAttestationTest : public ::testing::Test {
   }
 
   RegistrationOptions Options(const AttestationTrust* trust = nullptr) const {
-    RegistrationOptions options;
-    options.rp.ids = {kRpId};
-    options.rp.origins = {kOrigin};
-    options.challenge = challenge_;
-    options.now = kNow;
-    options.attestation_trust = trust;
-    return options;
+    return test::AttestationOptions(challenge_, trust);
   }
 
   RegistrationParams Params(AttestationBuilder attest) const {
-    RegistrationParams reg;
-    reg.rp_id = kRpId;
-    reg.origin = kOrigin;
-    reg.challenge = challenge_;
-    reg.format = "fido-u2f";  // U2F devices behind CTAP2 report the zero AAGUID
-    reg.attest = std::move(attest);
-    return reg;
+    // U2F devices behind CTAP2 report the zero AAGUID (the default).
+    return test::AttestationParams(challenge_, "fido-u2f", std::move(attest));
   }
 
   Result<CredentialRecord> RegisterWith(const SoftwareAuthenticator& credential,
                                         const RegistrationParams& reg,
                                         const RegistrationOptions& options) const {
-    const Result<std::string> json = credential.MakeCredentialJson(reg);
-    if (!json.has_value()) return Unexpected(json.error());
-    const Result<RegistrationResponse> response = ParseRegistrationResponseJson(*json);
-    if (!response.has_value()) return Unexpected(response.error());
-    return VerifyRegistration(options, *response);
+    return test::RegisterResponse(credential, reg, options);
   }
 
   Result<CredentialRecord> Register(FidoU2fAttestationOptions u2f,

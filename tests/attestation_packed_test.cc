@@ -16,15 +16,14 @@
 #include <passkey/testing/software_authenticator.h>
 #include <passkey/testing/test_ca.h>
 
+#include "attestation_test_util.h"
 #include "test_util.h"
 #include "testing/cbor_writer.h"
 
 namespace passkey::testing {
 namespace {
 
-constexpr char kRpId[] = "example.org";
-constexpr char kOrigin[] = "https://example.org";
-constexpr UnixSeconds kNow = 1767225600;  // 2026-01-01T00:00:00Z
+constexpr UnixSeconds kNow = test::kAttestationNow;
 
 Aaguid TestAaguid() {
   return *Aaguid::Parse("0123abcd-4567-89ab-cdef-0123456789ab");
@@ -56,33 +55,18 @@ class PackedAttestationTest : public ::testing::Test {
   }
 
   RegistrationOptions Options(const AttestationTrust* trust = nullptr) const {
-    RegistrationOptions options;
-    options.rp.ids = {kRpId};
-    options.rp.origins = {kOrigin};
-    options.challenge = challenge_;
-    options.now = kNow;
-    options.attestation_trust = trust;
-    return options;
+    return test::AttestationOptions(challenge_, trust);
   }
 
   RegistrationParams Params(std::string format, AttestationBuilder attest) const {
-    RegistrationParams reg;
-    reg.rp_id = kRpId;
-    reg.origin = kOrigin;
-    reg.challenge = challenge_;
+    RegistrationParams reg = test::AttestationParams(challenge_, std::move(format), std::move(attest));
     reg.aaguid = TestAaguid();
-    reg.format = std::move(format);
-    reg.attest = std::move(attest);
     return reg;
   }
 
   Result<CredentialRecord> RegisterWith(const RegistrationParams& reg,
                                         const RegistrationOptions& options) const {
-    const Result<std::string> json = credential_->MakeCredentialJson(reg);
-    if (!json.has_value()) return Unexpected(json.error());
-    const Result<RegistrationResponse> response = ParseRegistrationResponseJson(*json);
-    if (!response.has_value()) return Unexpected(response.error());
-    return VerifyRegistration(options, *response);
+    return test::RegisterResponse(*credential_, reg, options);
   }
 
   Result<CredentialRecord> Register(PackedAttestationParams params,

@@ -20,6 +20,7 @@
 #include <passkey/testing/test_ca.h>
 #include <passkey/testing/tpm_attestation.h>
 
+#include "attestation_test_util.h"
 #include "test_util.h"
 #include "vector_runner.h"
 
@@ -29,9 +30,6 @@ namespace {
 using ::passkey::test::ReadFile;
 using ::passkey::test::TestdataPath;
 
-constexpr char kRpId[] = "example.org";
-constexpr char kOrigin[] = "https://example.org";
-constexpr UnixSeconds kNow = 1767225600;  // 2026-01-01T00:00:00Z
 
 Aaguid TestAaguid() {
   Aaguid aaguid;
@@ -90,32 +88,16 @@ TpmAttestationOptions RsaAik(CoseAlgorithm alg = CoseAlgorithm::kRs256) {
 }
 
 RegistrationOptions Options() {
-  RegistrationOptions options;
-  options.rp.ids = {kRpId};
-  options.rp.origins = {kOrigin};
-  options.challenge = Sha256(AsBytes("tpm-test/challenge"));
-  options.now = kNow;
-  options.attestation_trust = &GetWorld().trust;
-  return options;
+  return test::AttestationOptions(Sha256(AsBytes("tpm-test/challenge")), &GetWorld().trust);
 }
 
 Result<CredentialRecord> Register(const SoftwareAuthenticator& credential,
                                   const TpmAttestation& attestation,
                                   const RegistrationOptions& options) {
-  RegistrationParams params;
-  params.rp_id = kRpId;
-  params.origin = kOrigin;
-  params.challenge = options.challenge;
-  params.format = "tpm";
+  RegistrationParams params = test::AttestationParams(options.challenge, "tpm", nullptr);
   params.attest = attestation.Builder();
   params.aaguid = TestAaguid();
-  const Result<std::string> json = credential.MakeCredentialJson(params);
-  if (!json.has_value())
-    return Unexpected(json.error());
-  const Result<RegistrationResponse> response = ParseRegistrationResponseJson(*json);
-  if (!response.has_value())
-    return Unexpected(response.error());
-  return VerifyRegistration(options, *response);
+  return test::RegisterResponse(credential, params, options);
 }
 
 // RegisterWith: an ES256 credential attested with `tpm_options` by the
