@@ -83,6 +83,15 @@ void AaguidCatalog::Merge(const AaguidCatalog& later) {
   for (const auto& [key, info] : later.entries_) entries_[key] = info;
 }
 
+Status AaguidCatalog::Add(const Aaguid& aaguid, AuthenticatorInfo info) {
+  if (aaguid.IsZero()) {
+    return internal::Fail(ErrorCode::kInvalidArgument, "the all-zero AAGUID names no provider");
+  }
+  if (info.name.empty()) return internal::Fail(ErrorCode::kInvalidArgument, "empty name");
+  entries_[aaguid.ToString()] = std::move(info);
+  return OkStatus();
+}
+
 const AuthenticatorInfo* AaguidCatalog::Find(const Aaguid& aaguid) const {
   if (aaguid.IsZero()) return nullptr;
   auto it = entries_.find(aaguid.ToString());

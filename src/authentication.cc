@@ -1,9 +1,13 @@
 // WebAuthn Level 3 §7.2 "Verifying an Authentication Assertion", step by
 // step, in the spec's order.
 #include <passkey/authentication.h>
+#include <passkey/prepared_credential.h>
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "authenticator_data.h"
 #include "byte_reader.h"
@@ -18,9 +22,22 @@ namespace passkey {
 
 using internal::Fail;
 
-Result<AuthenticationResult> VerifyAuthentication(const AuthenticationOptions& options,
-                                                  const CredentialRecord& record,
-                                                  const AuthenticationResponse& response) {
+struct PreparedCredential::State {
+  CredentialRecord record;
+  // Shared between a PreparedCredential and the ones Updated() derives.
+  std::shared_ptr<const internal::PublicKey> key;
+};
+
+namespace {
+
+// VerifyAssertion: §7.2, shared by both VerifyAuthentication overloads.
+// `prepared_key` is the record's public key imported beforehand (a
+// PreparedCredential), or nullptr to parse and import record.public_key at
+// the signature step, where the spec uses it.
+Result<AuthenticationResult> VerifyAssertion(const AuthenticationOptions& options,
+                                             const CredentialRecord& record,
+                                             const internal::PublicKey* prepared_key,
+                                             const AuthenticationResponse& response) {
   PASSKEY_RETURN_IF_ERROR(internal::ValidateOptions(options.rp, options.challenge));
 
   // "If the user was identified before the authentication ceremony was
@@ -90,10 +107,20 @@ Result<AuthenticationResult> VerifyAuthentication(const AuthenticationOptions& o
 
   // "Using credentialRecord.publicKey, verify that sig is a valid signature
   // over the binary concatenation of authData and hash."
-  PASSKEY_ASSIGN_OR_RETURN(const std::int64_t alg, internal::CoseKeyAlgorithm(record.public_key));
-  PASSKEY_RETURN_IF_ERROR(internal::VerifyAlgorithmAllowed(alg, options.allowed_algorithms,
-                                                           options.allow_sha1_attestation));
-  PASSKEY_ASSIGN_OR_RETURN(const internal::PublicKey key, internal::ImportCoseKey(record.public_key));
+  // A prepared key was parsed from the same COSE_Key by ImportCoseKey, so
+  // its algorithm is the key's alg and the import cannot fail here.
+  std::optional<internal::PublicKey> imported;
+  if (prepared_key == nullptr) {
+    PASSKEY_ASSIGN_OR_RETURN(const std::int64_t alg, internal::CoseKeyAlgorithm(record.public_key));
+    PASSKEY_RETURN_IF_ERROR(internal::VerifyAlgorithmAllowed(alg, options.allowed_algorithms,
+                                                             options.allow_sha1_attestation));
+    PASSKEY_ASSIGN_OR_RETURN(imported, internal::ImportCoseKey(record.public_key));
+  } else {
+    PASSKEY_RETURN_IF_ERROR(internal::VerifyAlgorithmAllowed(
+        static_cast<std::int64_t>(prepared_key->algorithm()), options.allowed_algorithms,
+        options.allow_sha1_attestation));
+  }
+  const internal::PublicKey& key = prepared_key != nullptr ? *prepared_key : *imported;
   Bytes signed_data;
   signed_data.reserve(response.authenticator_data.size() + client_data_hash.size());
   signed_data.assign(response.authenticator_data.begin(), response.authenticator_data.end());
@@ -125,6 +152,42 @@ Result<AuthenticationResult> VerifyAuthentication(const AuthenticationOptions& o
     result.sign_count_rollback = true;
   }
   return result;
+}
+
+}  // namespace
+
+Result<AuthenticationResult> VerifyAuthentication(const AuthenticationOptions& options,
+                                                  const CredentialRecord& record,
+                                                  const AuthenticationResponse& response) {
+  return VerifyAssertion(options, record, nullptr, response);
+}
+
+Result<AuthenticationResult> VerifyAuthentication(const AuthenticationOptions& options,
+                                                  const PreparedCredential& credential,
+                                                  const AuthenticationResponse& response) {
+  return VerifyAssertion(options, credential.state_->record, credential.state_->key.get(),
+                         response);
+}
+
+PreparedCredential::PreparedCredential(std::shared_ptr<const State> state) noexcept
+    : state_(std::move(state)) {}
+
+Result<PreparedCredential> PreparedCredential::Create(const CredentialRecord& record) {
+  PASSKEY_ASSIGN_OR_RETURN(internal::PublicKey key, internal::ImportCoseKey(record.public_key));
+  return PreparedCredential(std::make_shared<const State>(
+      State{record, std::make_shared<const internal::PublicKey>(std::move(key))}));
+}
+
+const CredentialRecord& PreparedCredential::record() const noexcept { return state_->record; }
+
+CoseAlgorithm PreparedCredential::algorithm() const noexcept { return state_->key->algorithm(); }
+
+PreparedCredential PreparedCredential::Updated(const AuthenticationResult& result) const {
+  // The key is shared, not copied: State is immutable, so the new object
+  // may point at the same EVP_PKEY (OpenSSL allows concurrent verifies).
+  CredentialRecord record = state_->record;
+  UpdateCredentialRecord(record, result);
+  return PreparedCredential(std::make_shared<const State>(State{std::move(record), state_->key}));
 }
 
 bool UpdateCredentialRecord(CredentialRecord& record, const AuthenticationResult& result) {

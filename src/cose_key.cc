@@ -3,6 +3,7 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 
+#include <algorithm>
 #include <string>
 
 #include "cbor/cbor_reader.h"
@@ -90,7 +91,7 @@ Result<ByteView> RequireBytes(const CborValue& map, std::int64_t label, const ch
 }
 
 // PublicCheck runs OpenSSL's public-key validation (point on the curve and
-// not at infinity; RSA modulus/exponent sanity).
+// not at infinity; RSA modulus/exponent sanity, SP 800-56B).
 Status PublicCheck(EVP_PKEY* pkey) {
   EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
   if (!ctx) return Fail(ErrorCode::kInternal, "EVP_PKEY_CTX_new_from_pkey failed");
@@ -116,18 +117,47 @@ Result<EvpPkeyPtr> FromData(const char* type, OSSL_PARAM_BLD* builder) {
   return EvpPkeyPtr(raw);
 }
 
+// CurveParameters: a parameters-only EVP_PKEY for crv (P-256, P-384,
+// P-521), built once per process and never modified or freed; EVP_PKEY_dup
+// reads it from any thread. nullptr on an OpenSSL failure.
+const EVP_PKEY* CurveParameters(std::int64_t crv) {
+  struct Curves {
+    static EVP_PKEY* Make(const char* group) {
+      OSSL_PARAM params[] = {
+          OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+                                           const_cast<char*>(group), 0),  // NOLINT
+          OSSL_PARAM_construct_end()};
+      EVP_PKEY* key = nullptr;
+      EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+      if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+          EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_KEY_PARAMETERS, params) != 1) {
+        ERR_clear_error();
+        return nullptr;
+      }
+      return key;
+    }
+    EVP_PKEY* p256 = Make("P-256");
+    EVP_PKEY* p384 = Make("P-384");
+    EVP_PKEY* p521 = Make("P-521");
+  };
+  static const Curves* curves = new Curves();
+  if (crv == kCrvP256) return curves->p256;
+  if (crv == kCrvP384) return curves->p384;
+  if (crv == kCrvP521) return curves->p521;
+  return nullptr;
+}
+
 Result<EvpPkeyPtr> ImportEc2(const CborValue& map, CoseAlgorithm alg) {
   if (map.Find(kLabelD) != nullptr) return Invalid("COSE_Key contains a private key");
   PASSKEY_ASSIGN_OR_RETURN(const std::int64_t crv, RequireInt(map, kLabelCrv, "crv"));
-  const char* group = nullptr;
   std::size_t coordinate = 0;
   CoseAlgorithm expected_alg = CoseAlgorithm::kEs256;
   if (crv == kCrvP256) {
-    group = "P-256", coordinate = 32, expected_alg = CoseAlgorithm::kEs256;
+    coordinate = 32, expected_alg = CoseAlgorithm::kEs256;
   } else if (crv == kCrvP384) {
-    group = "P-384", coordinate = 48, expected_alg = CoseAlgorithm::kEs384;
+    coordinate = 48, expected_alg = CoseAlgorithm::kEs384;
   } else if (crv == kCrvP521) {
-    group = "P-521", coordinate = 66, expected_alg = CoseAlgorithm::kEs512;
+    coordinate = 66, expected_alg = CoseAlgorithm::kEs512;
   } else {
     return Invalid("EC2 curve is not P-256, P-384 or P-521");
   }
@@ -140,21 +170,33 @@ Result<EvpPkeyPtr> ImportEc2(const CborValue& map, CoseAlgorithm alg) {
   if (x.size() != coordinate || y.size() != coordinate) {
     return Invalid("EC2 coordinate has the wrong length");
   }
-  Bytes point;
-  point.reserve(1 + 2 * coordinate);
-  point.push_back(0x04);  // SEC 1 uncompressed point
-  point.insert(point.end(), x.begin(), x.end());
-  point.insert(point.end(), y.begin(), y.end());
-  OsslParamBldPtr builder(OSSL_PARAM_BLD_new());
-  if (!builder ||
-      OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
-      OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
-                                       point.size()) != 1) {
+  std::uint8_t point[1 + 2 * 66];
+  point[0] = 0x04;  // SEC 1 uncompressed point
+  std::copy(x.begin(), x.end(), point + 1);
+  std::copy(y.begin(), y.end(), point + 1 + coordinate);
+  // A copy of the curve's parameters-only key, given the point: the same
+  // EC_POINT_oct2point decoding (coordinates < p, point on the curve) as
+  // EVP_PKEY_fromdata with the group name, without building the group.
+  const EVP_PKEY* params = CurveParameters(crv);
+  EvpPkeyPtr pkey(params == nullptr ? nullptr : EVP_PKEY_dup(const_cast<EVP_PKEY*>(params)));  // NOLINT
+  if (!pkey) {
     ERR_clear_error();
     return Fail(ErrorCode::kInternal, "cannot build EC parameters");
   }
-  PASSKEY_ASSIGN_OR_RETURN(EvpPkeyPtr pkey, FromData("EC", builder.get()));
-  PASSKEY_RETURN_IF_ERROR(PublicCheck(pkey.get()));
+  if (EVP_PKEY_set1_encoded_public_key(pkey.get(), point, 1 + 2 * coordinate) != 1) {
+    ERR_clear_error();
+    return Invalid("OpenSSL rejects the public key");
+  }
+  // No separate EVP_PKEY_public_check: it would find nothing more. Its quick
+  // part (coordinates below p, point on the curve, not the point at
+  // infinity) is what EC_POINT_oct2point has just enforced for an
+  // uncompressed point (which cannot encode infinity); its full part adds
+  // "n·Q is the point at infinity", a scalar multiplication as costly as a
+  // signature check, which cannot fail on these curves: P-256, P-384 and
+  // P-521 have cofactor 1 (SEC 2 §2.4), so every point on them has prime
+  // order n (SP 800-56A Rev. 3 §5.6.2.3.3: partial public-key validation is
+  // full validation when h = 1). tests/cose_key_test.cc keeps the
+  // off-curve, out-of-field and zero-point cases.
   return pkey;
 }
 

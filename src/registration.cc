@@ -4,6 +4,7 @@
 #include <passkey/registration.h>
 
 #include <passkey/aaguid_catalog.h>
+#include <passkey/mds.h>
 
 #include <string>
 
@@ -122,6 +123,12 @@ Result<CredentialRecord> VerifyRegistration(const RegistrationOptions& options,
     return Fail(ErrorCode::kAttestationUntrusted,
                 "attestation type " + outcome.type +
                     " does not chain to a trust anchor (require_trusted_attestation)");
+  }
+  // Same step, "Assess the attestation trustworthiness": the RP's metadata
+  // policy. A model whose latest FIDO MDS status report is a compromise is
+  // not trustworthy whatever the attestation says (passkey/mds.h).
+  if (options.mds_blob != nullptr) {
+    PASSKEY_RETURN_IF_ERROR(CheckAuthenticatorStatus(*options.mds_blob, attested.aaguid));
   }
 
   // "Verify that the credentialId is ≤ 1023 bytes. Credential IDs larger than

@@ -58,6 +58,13 @@ constexpr std::array kCodeNames = {
     CodeName{ErrorCode::kCertificateRevoked, "certificate_revoked"},
     CodeName{ErrorCode::kSafetyNetCtsProfileMismatch, "safetynet_cts_profile_mismatch"},
     CodeName{ErrorCode::kSafetyNetTimestampInvalid, "safetynet_timestamp_invalid"},
+    CodeName{ErrorCode::kMdsMalformed, "mds_malformed"},
+    CodeName{ErrorCode::kMdsSignatureInvalid, "mds_signature_invalid"},
+    CodeName{ErrorCode::kMdsUntrusted, "mds_untrusted"},
+    CodeName{ErrorCode::kMdsRollback, "mds_rollback"},
+    CodeName{ErrorCode::kMdsLimitExceeded, "mds_limit_exceeded"},
+    CodeName{ErrorCode::kAuthenticatorStatusCompromised, "authenticator_status_compromised"},
+    CodeName{ErrorCode::kUnknownAaguid, "unknown_aaguid"},
 };
 
 }  // namespace

@@ -43,6 +43,11 @@ class AaguidCatalog {
   // Merge overlays `later` onto this catalog: its entries replace ours.
   void Merge(const AaguidCatalog& later);
 
+  // Add sets the entry for `aaguid` (replacing one that exists), e.g. from
+  // a verified MDS BLOB (MdsBlob::ToCatalog). Errors: kInvalidArgument for
+  // the all-zero AAGUID or an empty name; the catalog is then unchanged.
+  Status Add(const Aaguid& aaguid, AuthenticatorInfo info);
+
   // Find returns the entry for `aaguid`, or nullptr when unknown or all-zero.
   // The pointer lives as long as the catalog is not modified or destroyed.
   const AuthenticatorInfo* Find(const Aaguid& aaguid) const;

@@ -17,6 +17,7 @@ namespace passkey {
 
 class AaguidCatalog;
 class AttestationTrust;
+class MdsBlob;
 
 // UnixSeconds: a point in time, seconds since 1970-01-01T00:00:00Z. The core
 // never reads the clock; callers pass `now` when they want timestamps.
@@ -101,6 +102,14 @@ struct RegistrationOptions {
   // AaguidCatalog::Embedded(); pass an empty catalog to record no provider.
   // Must outlive the call.
   const AaguidCatalog* aaguid_catalog = nullptr;
+
+  // mds_blob: a verified FIDO MDS3 BLOB (passkey/mds.h). When set, the
+  // registration fails with kAuthenticatorStatusCompromised when the latest
+  // status report of the credential's AAGUID is a compromise
+  // (CheckAuthenticatorStatus). Its attestation roots are not added to
+  // attestation_trust by this; use MdsBlob::AddAttestationRoots. nullptr =
+  // no status policy. Must outlive the call.
+  const MdsBlob* mds_blob = nullptr;
 };
 
 // AuthenticationOptions: inputs of WebAuthn L3 §7.2 besides the response and

@@ -7,7 +7,9 @@
 #include <passkey/authentication.h>
 #include <passkey/bytes.h>
 #include <passkey/credential_record.h>
+#include <passkey/mds.h>
 #include <passkey/options.h>
+#include <passkey/prepared_credential.h>
 #include <passkey/registration.h>
 #include <passkey/result.h>
 #include <passkey/types.h>

@@ -71,6 +71,14 @@ enum class ErrorCode : std::uint16_t {
   kCertificateRevoked,            // "certificate_revoked": listed in a caller CRL
   kSafetyNetCtsProfileMismatch,   // "safetynet_cts_profile_mismatch"
   kSafetyNetTimestampInvalid,     // "safetynet_timestamp_invalid"
+  // FIDO Metadata Service (MDS3) BLOBs and the authenticator status policy.
+  kMdsMalformed,                  // "mds_malformed": not a JWS, or a bad payload
+  kMdsSignatureInvalid,           // "mds_signature_invalid": JWS signature
+  kMdsUntrusted,                  // "mds_untrusted": x5c does not chain to the root
+  kMdsRollback,                   // "mds_rollback": `no` not above the last accepted
+  kMdsLimitExceeded,              // "mds_limit_exceeded": BLOB over the size cap
+  kAuthenticatorStatusCompromised,  // "authenticator_status_compromised"
+  kUnknownAaguid,                 // "unknown_aaguid": no catalog knows the AAGUID
 };
 
 // ErrorCodeName returns the stable snake_case name of `code`, or

@@ -14,8 +14,6 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include <openssl/bn.h>
-#include <openssl/ec.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -24,24 +22,33 @@
 #include "base64.h"
 #include "byte_reader.h"
 #include "internal/result_macros.h"
+#include "jose/jws.h"
 #include "json_util.h"
 
 namespace passkey::internal {
 namespace {
 
-using EcdsaSigPtr = OpenSslPtr<ECDSA_SIG, ECDSA_SIG_free>;
-
 // Size caps. Real responses are 5–10 KB (two or three ~1.4 KB certificates);
 // the whole attestation object is capped at 64 KiB (internal/limits.h).
 constexpr std::size_t kMaxResponseBytes = 32 * 1024;
-constexpr std::size_t kMaxX5cEntryChars = 16 * 1024;
-constexpr int kMaxHeaderDepth = 4;
-constexpr int kMaxPayloadDepth = 8;
 
 // kSafetyNetHostname: the SafetyNet documentation's "Use SSL hostname
 // matching to verify that the leaf certificate was issued to the hostname
 // attest.android.com".
 constexpr std::string_view kSafetyNetHostname = "attest.android.com";
+
+// kJwsCaps: the JWS limits (header: flat members and the x5c array; payload:
+// flat members and the apk* arrays) and this format's error codes.
+constexpr JwsCaps kJwsCaps{
+    .context = "android-safetynet",
+    .malformed_code = ErrorCode::kAttestationInvalid,
+    .signature_code = ErrorCode::kAttestationSignatureInvalid,
+    .max_bytes = kMaxResponseBytes,
+    .max_header_depth = 4,
+    .max_payload_depth = 8,
+    .max_x5c_entry_chars = 16 * 1024,
+    .require_x5c = true,
+};
 
 Unexpected Invalid(std::string message) {
   return Fail(ErrorCode::kAttestationInvalid, "android-safetynet: " + std::move(message));
@@ -50,78 +57,6 @@ Unexpected Invalid(std::string message) {
 std::string_view AsText(ByteView bytes) {
   return std::string_view(reinterpret_cast<const char*>(bytes.data()),  // NOLINT
                           bytes.size());
-}
-
-// --- JWS ---------------------------------------------------------------------
-
-// JwsAlgorithm: a JWS "alg" (RFC 7518 §3.1) as a COSE algorithm, and for
-// ECDSA the byte length of r and s in the JOSE signature (RFC 7518 §3.4).
-struct JwsAlgorithm {
-  std::int64_t cose = 0;
-  std::size_t ecdsa_component_bytes = 0;  // 0: not ECDSA
-};
-
-Result<JwsAlgorithm> MapJwsAlgorithm(std::string_view alg) {
-  if (alg == "RS256") return JwsAlgorithm{static_cast<std::int64_t>(CoseAlgorithm::kRs256), 0};
-  if (alg == "RS384") return JwsAlgorithm{static_cast<std::int64_t>(CoseAlgorithm::kRs384), 0};
-  if (alg == "RS512") return JwsAlgorithm{static_cast<std::int64_t>(CoseAlgorithm::kRs512), 0};
-  if (alg == "PS256") return JwsAlgorithm{static_cast<std::int64_t>(CoseAlgorithm::kPs256), 0};
-  if (alg == "PS384") return JwsAlgorithm{static_cast<std::int64_t>(CoseAlgorithm::kPs384), 0};
-  if (alg == "PS512") return JwsAlgorithm{static_cast<std::int64_t>(CoseAlgorithm::kPs512), 0};
-  if (alg == "ES256") return JwsAlgorithm{static_cast<std::int64_t>(CoseAlgorithm::kEs256), 32};
-  if (alg == "ES384") return JwsAlgorithm{static_cast<std::int64_t>(CoseAlgorithm::kEs384), 48};
-  if (alg == "ES512") return JwsAlgorithm{static_cast<std::int64_t>(CoseAlgorithm::kEs512), 66};
-  if (alg == "none" || alg.starts_with("HS")) {
-    // Unsigned and MAC'd JWSs say nothing about who produced them.
-    return Invalid("JWS alg must be a public-key signature algorithm");
-  }
-  return Fail(ErrorCode::kUnsupportedAlgorithm,
-              "android-safetynet: JWS alg '" + std::string(alg.substr(0, 16)) +
-                  "' is not supported");
-}
-
-// JoseEcdsaToDer converts a JOSE ECDSA signature (r ‖ s, each exactly
-// `component_bytes` big-endian) to the DER Ecdsa-Sig-Value that
-// VerifyWithCertificate takes. A wrong length fails as a bad signature.
-Result<Bytes> JoseEcdsaToDer(ByteView jose, std::size_t component_bytes) {
-  if (jose.size() != 2 * component_bytes) {
-    return Fail(ErrorCode::kAttestationSignatureInvalid,
-                "android-safetynet: JWS ECDSA signature has the wrong length");
-  }
-  const ByteView r_bytes = jose.first(component_bytes);
-  const ByteView s_bytes = jose.last(component_bytes);
-  BignumPtr r(BN_bin2bn(r_bytes.data(), static_cast<int>(r_bytes.size()), nullptr));
-  BignumPtr s(BN_bin2bn(s_bytes.data(), static_cast<int>(s_bytes.size()), nullptr));
-  EcdsaSigPtr sig(ECDSA_SIG_new());
-  if (r == nullptr || s == nullptr || sig == nullptr ||
-      ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) {
-    return Fail(ErrorCode::kInternal, "android-safetynet: ECDSA_SIG allocation failed");
-  }
-  // ECDSA_SIG_set0 took ownership of r and s.
-  static_cast<void>(r.release());
-  static_cast<void>(s.release());
-  const int length = i2d_ECDSA_SIG(sig.get(), nullptr);
-  if (length <= 0) return Fail(ErrorCode::kInternal, "android-safetynet: i2d_ECDSA_SIG failed");
-  Bytes der(static_cast<std::size_t>(length));
-  unsigned char* cursor = der.data();
-  if (i2d_ECDSA_SIG(sig.get(), &cursor) != length) {
-    return Fail(ErrorCode::kInternal, "android-safetynet: i2d_ECDSA_SIG failed");
-  }
-  return der;
-}
-
-// ParseJsonSegment: a base64url JWS segment holding a JSON object.
-Result<nlohmann::json> ParseJsonSegment(std::string_view segment, int max_depth,
-                                        const char* what) {
-  const Result<Bytes> decoded = Base64UrlDecode(segment);
-  if (!decoded.has_value()) return Invalid(std::string("JWS ") + what + " is not base64url");
-  nlohmann::json json;
-  std::string why;
-  if (!ParseJsonStrict(AsText(*decoded), max_depth, &json, &why)) {
-    return Invalid(std::string("JWS ") + what + ": " + why);
-  }
-  if (!json.is_object()) return Invalid(std::string("JWS ") + what + " is not a JSON object");
-  return json;
 }
 
 // OptionalBool: a boolean member; nullopt when absent; error when mistyped.
@@ -166,55 +101,11 @@ Result<AttestationOutcome> VerifyAndroidSafetyNetAttestation(const AttestationIn
   //  following the steps indicated by the SafetyNet online documentation.
   //  As of this writing, there is only one format of the SafetyNet response
   //  and ver is reserved for future use."
-  // Compact Serialization (RFC 7515 §7.1): exactly three base64url segments.
-  const std::string_view jws = AsText(response->bytes());
-  const std::size_t first_dot = jws.find('.');
-  const std::size_t second_dot =
-      first_dot == std::string_view::npos ? first_dot : jws.find('.', first_dot + 1);
-  if (second_dot == std::string_view::npos ||
-      jws.find('.', second_dot + 1) != std::string_view::npos) {
-    return Invalid("response is not a JWS in Compact Serialization");
-  }
-  const std::string_view header_segment = jws.substr(0, first_dot);
-  const std::string_view payload_segment = jws.substr(first_dot + 1, second_dot - first_dot - 1);
-  const std::string_view signature_segment = jws.substr(second_dot + 1);
-  const std::string_view signing_input = jws.substr(0, second_dot);
-  if (header_segment.empty() || payload_segment.empty() || signature_segment.empty()) {
-    return Invalid("response has an empty JWS segment");
-  }
-  PASSKEY_ASSIGN_OR_RETURN(const nlohmann::json header,
-                           ParseJsonSegment(header_segment, kMaxHeaderDepth, "header"));
-  PASSKEY_ASSIGN_OR_RETURN(const nlohmann::json payload,
-                           ParseJsonSegment(payload_segment, kMaxPayloadDepth, "payload"));
-  const Result<Bytes> signature = Base64UrlDecode(signature_segment);
-  if (!signature.has_value()) return Invalid("JWS signature is not base64url");
-
-  // JWS header: "alg" (RFC 7515 §4.1.1) and "x5c" (§4.1.6). A "crit" header
-  // names extensions the recipient must understand; we understand none.
-  if (header.contains("crit")) return Invalid("JWS header has crit extensions");
-  bool wrong_type = false;
-  const std::string* alg_name = FindString(header, "alg", &wrong_type);
-  if (alg_name == nullptr) return Invalid("JWS header lacks a string alg");
-  PASSKEY_ASSIGN_OR_RETURN(const JwsAlgorithm alg, MapJwsAlgorithm(*alg_name));
-  const auto x5c = header.find("x5c");
-  if (x5c == header.end() || !x5c->is_array() || x5c->empty() ||
-      x5c->size() > kMaxX5cCertificates) {
-    return Invalid("JWS header x5c is not an array of 1.." +
-                   std::to_string(kMaxX5cCertificates) + " certificates");
-  }
-  std::vector<X509Ptr> chain;
-  for (const nlohmann::json& entry : *x5c) {
-    // RFC 7515 §4.1.6: "Each string in the array is a base64-encoded (Section
-    // 4 of [RFC4648] -- not base64url-encoded) DER [ITU.X690.2008] PKIX
-    // certificate value."
-    if (!entry.is_string() || entry.get_ref<const std::string&>().size() > kMaxX5cEntryChars) {
-      return Invalid("JWS header x5c entry is not a string of bounded size");
-    }
-    const std::optional<Bytes> der = Base64DecodeStrict(entry.get_ref<const std::string&>());
-    if (!der.has_value()) return Invalid("JWS header x5c entry is not padded base64");
-    PASSKEY_ASSIGN_OR_RETURN(X509Ptr certificate, ParseCertificateDer(*der));
-    chain.push_back(std::move(certificate));
-  }
+  // Compact Serialization (RFC 7515 §7.1) with "alg" and "x5c" headers
+  // (src/jose/jws.h).
+  PASSKEY_ASSIGN_OR_RETURN(const ParsedJws jws, ParseJws(AsText(response->bytes()), kJwsCaps));
+  const nlohmann::json& payload = jws.payload;
+  const std::vector<X509Ptr>& chain = jws.x5c;
   X509* leaf = chain.front().get();
 
   // "Verify that the SafetyNet response actually came from the SafetyNet
@@ -227,21 +118,13 @@ Result<AttestationOutcome> VerifyAndroidSafetyNetAttestation(const AttestationIn
     return Fail(ErrorCode::kCertificateInvalid,
                 "android-safetynet: leaf certificate is not issued to attest.android.com");
   }
-  // RFC 7515 §5.2: the signature is over ASCII(BASE64URL(header) '.'
-  // BASE64URL(payload)), exactly as received.
-  Bytes signature_value = *signature;
-  if (alg.ecdsa_component_bytes != 0) {
-    PASSKEY_ASSIGN_OR_RETURN(signature_value,
-                             JoseEcdsaToDer(*signature, alg.ecdsa_component_bytes));
-  }
-  PASSKEY_RETURN_IF_ERROR(VerifyWithCertificate(leaf, alg.cose, AsBytes(signing_input),
-                                                signature_value,
-                                                input.options.allow_sha1_attestation,
-                                                ErrorCode::kAttestationSignatureInvalid));
+  PASSKEY_RETURN_IF_ERROR(
+      VerifyJwsSignature(jws, leaf, input.options.allow_sha1_attestation, kJwsCaps));
 
   // "Verify that the nonce attribute in the payload of response is identical
   //  to the Base64 encoding of the SHA-256 hash of the concatenation of
   //  authenticatorData and clientDataHash."
+  bool wrong_type = false;
   const std::string* nonce = FindString(payload, "nonce", &wrong_type);
   if (nonce == nullptr) return Invalid("payload lacks a string nonce");
   const Sha256Digest att_to_be_signed = Sha256(input.auth_data, input.client_data_hash);

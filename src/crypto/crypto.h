@@ -33,6 +33,10 @@ enum class SignatureScheme { kEcdsaDer, kEdDsa, kRsaPkcs1, kRsaPss };
 // VerifySignature checks `signature` over `message` (the message is hashed
 // with `hash`; kNone for EdDSA). Returns OkStatus, or `failure_code` when the
 // signature does not verify (including malformed signature encodings).
+// Thread-safe; it creates no OpenSSL context per call: each thread keeps its
+// digest context and the verification contexts of the last few keys it
+// used (each holding a reference to its key until replaced or the thread
+// ends).
 Status VerifySignature(EVP_PKEY* key, SignatureScheme scheme, HashAlgorithm hash,
                        ByteView message, ByteView signature, ErrorCode failure_code);
 

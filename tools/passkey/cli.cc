@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <ctime>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,6 +32,9 @@ Commands:
                          credential record
   verify-authentication  verify an AuthenticationResponseJSON against a stored
                          credential record; prints the updated record
+  aaguid                 look up an AAGUID's provider name and icons
+                         (built-in catalog, --catalog files, an MDS3 BLOB)
+  mds verify             verify a FIDO Metadata Service 3 BLOB
   demo                   full round trip with the built-in software
                          authenticator (registration, two sign-ins, one
                          tampered assertion that must be rejected)
@@ -150,6 +154,152 @@ bool LoadAttestationTrust(const VerifyArgs& args, std::FILE* in, AttestationTrus
   return true;
 }
 
+// Caps of the metadata files: the library's own caps plus one byte, so an
+// oversized file reaches the library's size check and its error code.
+constexpr std::size_t kMaxCatalogFileBytes = 8 * 1024 * 1024 + 1;
+constexpr std::size_t kMaxMdsFileBytes = 16 * 1024 * 1024 + 1;
+
+// Metadata: the merged catalog (built-in < --catalog files < MDS) and the
+// verified MDS BLOB, when one was given.
+struct Metadata {
+  AaguidCatalog catalog = AaguidCatalog::Embedded();
+  std::optional<MdsBlob> blob;
+};
+
+// LoadMetadata reads --catalog, --mds and --mds-root. Returns -1 when
+// `*metadata` was filled, otherwise the exit code to return: 2 for a file
+// that cannot be read or a root that does not parse (setup), 1 with the
+// library's code for a catalog or BLOB that is rejected (input data).
+int LoadMetadata(const MetadataArgs& args, UnixSeconds now, std::string_view command,
+                 std::FILE* in, std::FILE* out, std::FILE* err, Metadata* metadata) {
+  std::string why;
+  for (const std::string& path : args.catalog_paths) {
+    std::string text;
+    switch (ReadPathCapped(path, in, kMaxCatalogFileBytes, &text, &why)) {
+      case ReadStatus::kOk:
+        break;
+      case ReadStatus::kTooLarge:
+        return Reject(out, ErrorCode::kCatalogLimitExceeded, path + ": catalog larger than 8 MiB");
+      case ReadStatus::kIoError:
+        return Usage(err, command, why);
+    }
+    Result<AaguidCatalog> catalog = AaguidCatalog::FromJson(text);
+    if (!catalog.has_value()) {
+      return Reject(out, catalog.error().code, path + ": " + catalog.error().message);
+    }
+    metadata->catalog.Merge(*catalog);
+  }
+  if (args.mds_path.empty()) return -1;
+  std::string root_text;
+  if (ReadPathCapped(args.mds_root_path, in, kMaxInputBytes, &root_text, &why) !=
+      ReadStatus::kOk) {
+    return Usage(err, command, why.empty() ? "cannot read " + args.mds_root_path : why);
+  }
+  AttestationTrust roots;
+  const Status added = root_text.find("-----BEGIN ") != std::string::npos
+                           ? roots.AddAnchorsPem(root_text)
+                           : roots.AddAnchorDer(AsBytes(root_text));
+  if (!added.has_value()) return Usage(err, command, args.mds_root_path + ": " + added.error().message);
+  std::string blob_text;
+  switch (ReadPathCapped(args.mds_path, in, kMaxMdsFileBytes, &blob_text, &why)) {
+    case ReadStatus::kOk:
+      break;
+    case ReadStatus::kTooLarge:
+      return Reject(out, ErrorCode::kMdsLimitExceeded, args.mds_path + ": BLOB larger than 16 MiB");
+    case ReadStatus::kIoError:
+      return Usage(err, command, why);
+  }
+  MdsVerifyOptions options;
+  options.now = now;
+  Result<MdsBlob> blob = MdsBlob::Verify(blob_text, roots, options);
+  if (!blob.has_value()) return Reject(out, blob.error());
+  metadata->catalog.Merge(blob->ToCatalog());
+  metadata->blob.emplace(std::move(*blob));
+  return -1;
+}
+
+UnixSeconds NowOr(const std::optional<UnixSeconds>& now) {
+  return now.has_value() ? *now : static_cast<UnixSeconds>(std::time(nullptr));
+}
+
+int AaguidCommand(const std::vector<std::string>& words, std::FILE* in, std::FILE* out,
+                  std::FILE* err) {
+  constexpr std::string_view kCommand = "aaguid";
+  AaguidArgs args;
+  std::string usage_error;
+  if (!ParseAaguidArgs(words, &args, &usage_error)) return Usage(err, kCommand, usage_error);
+  if (args.help) {
+    std::fputs(std::string(AaguidHelp()).c_str(), out);
+    return std::fflush(out) == 0 ? kExitOk : kExitRejected;
+  }
+  Metadata metadata;
+  if (int code = LoadMetadata(args.metadata, NowOr(args.now), kCommand, in, out, err, &metadata);
+      code >= 0) {
+    return code;
+  }
+  const AuthenticatorInfo* info = metadata.catalog.Find(args.aaguid);
+  if (info == nullptr) {
+    return Reject(out, ErrorCode::kUnknownAaguid,
+                  "no catalog knows AAGUID " + args.aaguid.ToString());
+  }
+  nlohmann::ordered_json output = {{"aaguid", args.aaguid.ToString()},
+                                   {"name", info->name},
+                                   {"iconLight", info->icon_light},
+                                   {"iconDark", info->icon_dark}};
+  return Succeed(out, err, output.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+int MdsCommand(const std::vector<std::string>& words, std::FILE* in, std::FILE* out,
+               std::FILE* err) {
+  constexpr std::string_view kCommand = "mds";
+  if (words.empty()) return Usage(err, kCommand, "missing subcommand (verify)");
+  if (words[0] == "--help" || words[0] == "-h") {
+    std::fputs(std::string(MdsHelp()).c_str(), out);
+    return std::fflush(out) == 0 ? kExitOk : kExitRejected;
+  }
+  if (words[0] != "verify") return Usage(err, kCommand, "unknown subcommand '" + words[0] + "'");
+  MdsVerifyArgs args;
+  std::string usage_error;
+  if (!ParseMdsVerifyArgs(std::vector<std::string>(words.begin() + 1, words.end()), &args,
+                          &usage_error)) {
+    return Usage(err, kCommand, usage_error);
+  }
+  if (args.help) {
+    std::fputs(std::string(MdsHelp()).c_str(), out);
+    return std::fflush(out) == 0 ? kExitOk : kExitRejected;
+  }
+  std::string why;
+  std::string root_text;
+  if (ReadPathCapped(args.root_path, in, kMaxInputBytes, &root_text, &why) != ReadStatus::kOk) {
+    return Usage(err, kCommand, why.empty() ? "cannot read " + args.root_path : why);
+  }
+  AttestationTrust roots;
+  const Status added = root_text.find("-----BEGIN ") != std::string::npos
+                           ? roots.AddAnchorsPem(root_text)
+                           : roots.AddAnchorDer(AsBytes(root_text));
+  if (!added.has_value()) return Usage(err, kCommand, args.root_path + ": " + added.error().message);
+  std::string blob_text;
+  switch (ReadPathCapped(args.blob_path, in, kMaxMdsFileBytes, &blob_text, &why)) {
+    case ReadStatus::kOk:
+      break;
+    case ReadStatus::kTooLarge:
+      return Reject(out, ErrorCode::kMdsLimitExceeded, "BLOB larger than 16 MiB");
+    case ReadStatus::kIoError:
+      return Usage(err, kCommand, why);
+  }
+  MdsVerifyOptions options;
+  const UnixSeconds now = NowOr(args.now);
+  options.now = now;
+  options.last_number = args.min_number;
+  Result<MdsBlob> blob = MdsBlob::Verify(blob_text, roots, options);
+  if (!blob.has_value()) return Reject(out, blob.error());
+  nlohmann::ordered_json output = {{"no", blob->number()},
+                                   {"nextUpdate", blob->next_update()},
+                                   {"entries", blob->entries().size()},
+                                   {"stale", blob->stale(now)}};
+  return Succeed(out, err, output.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 int VerifyRegistrationCommand(const std::vector<std::string>& words, std::FILE* in, std::FILE* out,
                               std::FILE* err) {
   constexpr std::string_view kCommand = "verify-registration";
@@ -180,6 +330,22 @@ int VerifyRegistrationCommand(const std::vector<std::string>& words, std::FILE* 
   options.allow_safetynet_without_cts_profile_match =
       args.allow_safetynet_without_cts_profile_match;
   options.danger_skip_safetynet_timestamp_check = args.danger_skip_safetynet_timestamp_check;
+  Metadata metadata;
+  if (args.metadata.any()) {
+    if (int code = LoadMetadata(args.metadata, *options.now, kCommand, in, out, err, &metadata);
+        code >= 0) {
+      return code;
+    }
+    options.aaguid_catalog = &metadata.catalog;
+    if (metadata.blob.has_value()) {
+      // The MDS attestation roots vouch only for their own AAGUID; the
+      // status policy rejects compromised models (passkey/mds.h).
+      const Status added = metadata.blob->AddAttestationRoots(&trust);
+      if (!added.has_value()) return Reject(out, added.error());
+      options.attestation_trust = &trust;
+      options.mds_blob = &*metadata.blob;
+    }
+  }
 
   Result<RegistrationResponse> response = ParseRegistrationResponseJson(text);
   if (!response.has_value()) {
@@ -233,6 +399,13 @@ int VerifyAuthenticationCommand(const std::vector<std::string>& words, std::FILE
 
   AuthenticationOptions options;
   FillCommonOptions(args, &options);
+  Metadata metadata;
+  if (args.metadata.any()) {
+    if (int code = LoadMetadata(args.metadata, *options.now, kCommand, in, out, err, &metadata);
+        code >= 0) {
+      return code;
+    }
+  }
   options.appid = args.appid;
   options.user_handle = args.user_handle;
   options.allow_sign_count_rollback = args.allow_sign_count_rollback;
@@ -247,6 +420,11 @@ int VerifyAuthenticationCommand(const std::vector<std::string>& words, std::FILE
   }
   CredentialRecord updated = *record;
   UpdateCredentialRecord(updated, *result);
+  if (args.metadata.any()) {
+    // The provider comes from the merged catalog (absent when unknown).
+    const AuthenticatorInfo* info = metadata.catalog.Find(updated.aaguid);
+    updated.provider = info != nullptr ? std::optional<AuthenticatorInfo>(*info) : std::nullopt;
+  }
 
   nlohmann::ordered_json credential = nlohmann::ordered_json::parse(
       CredentialRecordToJson(updated), nullptr, /*allow_exceptions=*/false);
@@ -279,6 +457,12 @@ int Run(const std::vector<std::string>& args, std::FILE* in, std::FILE* out, std
   }
   if (command == "verify-authentication") {
     return VerifyAuthenticationCommand(rest, in, out, err);
+  }
+  if (command == "aaguid") {
+    return AaguidCommand(rest, in, out, err);
+  }
+  if (command == "mds") {
+    return MdsCommand(rest, in, out, err);
   }
   if (command == "demo") {
     return RunDemo(rest, out, err);

@@ -5,6 +5,8 @@
 #include <limits>
 #include <string>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 namespace passkey::cli {
 namespace {
@@ -33,6 +35,9 @@ enum class Opt {
   kAndroidKeyRequireTee,
   kAllowSafetyNetWithoutCtsProfileMatch,
   kDangerSkipSafetyNetTimestampCheck,
+  kCatalog,
+  kMds,
+  kMdsRoot,
 };
 
 struct OptionSpec {
@@ -70,6 +75,9 @@ constexpr OptionSpec kOptions[] = {
      false, OptionSpec::Scope::kRegistration},
     {"--danger-skip-safetynet-timestamp-check", Opt::kDangerSkipSafetyNetTimestampCheck, false,
      OptionSpec::Scope::kRegistration},
+    {"--catalog", Opt::kCatalog, true, OptionSpec::Scope::kBoth},
+    {"--mds", Opt::kMds, true, OptionSpec::Scope::kBoth},
+    {"--mds-root", Opt::kMdsRoot, true, OptionSpec::Scope::kBoth},
 };
 
 const OptionSpec* FindOption(std::string_view name) {
@@ -111,6 +119,8 @@ bool Apply(const OptionSpec& spec, const std::string& value, VerifyArgs* out,
     case Opt::kCredential:
     case Opt::kAppId:
     case Opt::kUserHandle:
+    case Opt::kMds:
+    case Opt::kMdsRoot:
       for (Opt o : *seen_once) {
         if (o == spec.opt) {
           *error = name + " given more than once";
@@ -228,6 +238,15 @@ bool Apply(const OptionSpec& spec, const std::string& value, VerifyArgs* out,
     case Opt::kAllowSignCountRollback:
       out->allow_sign_count_rollback = true;
       return true;
+    case Opt::kCatalog:
+      out->metadata.catalog_paths.push_back(value);
+      return true;
+    case Opt::kMds:
+      out->metadata.mds_path = value;
+      return true;
+    case Opt::kMdsRoot:
+      out->metadata.mds_root_path = value;
+      return true;
   }
   *error = "internal: unhandled option " + name;
   return false;
@@ -263,7 +282,86 @@ std::int64_t DaysFromCivil(std::int64_t y, int m, int d) {
 
 bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
+// --mds and --mds-root go together.
+bool CheckMetadataArgs(const MetadataArgs& metadata, std::string* error) {
+  if (metadata.mds_path.empty() != metadata.mds_root_path.empty()) {
+    *error = metadata.mds_path.empty() ? "--mds-root needs --mds BLOB"
+                                       : "--mds needs --mds-root PEM";
+    return false;
+  }
+  return true;
+}
+
+// SimpleOptionSpec: an option of `aaguid` / `mds verify`; all take a value.
+struct SimpleOptionSpec {
+  std::string_view name;
+  bool repeatable;
+};
+
+// ParseSimple splits `args` into positional words and option values with the
+// verify-* conventions: `--opt VALUE` (VALUE may begin with '-') or
+// `--opt=VALUE`; a non-repeatable option given twice is an error; "-" is a
+// positional word (standard input).
+template <std::size_t N>
+bool ParseSimple(const std::vector<std::string>& args, const SimpleOptionSpec (&specs)[N],
+                 bool* help, std::vector<std::string>* positional,
+                 std::vector<std::pair<std::string_view, std::string>>* values,
+                 std::string* error) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& word = args[i];
+    if (word == "--help" || word == "-h") {
+      *help = true;
+      return true;
+    }
+    if (word == "-" || word.empty() || word[0] != '-') {
+      positional->push_back(word);
+      continue;
+    }
+    if (word.size() < 3 || word[1] != '-') {
+      *error = "unexpected argument '" + word + "'";
+      return false;
+    }
+    const std::size_t eq = word.find('=');
+    const std::string_view name =
+        std::string_view(word).substr(0, eq == std::string::npos ? word.size() : eq);
+    const SimpleOptionSpec* spec = nullptr;
+    for (const SimpleOptionSpec& candidate : specs) {
+      if (candidate.name == name) spec = &candidate;
+    }
+    if (spec == nullptr) {
+      *error = "unknown option '" + std::string(name) + "'";
+      return false;
+    }
+    std::string value;
+    if (eq != std::string::npos) {
+      value = word.substr(eq + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];  // taken as is, even when it begins with '-'
+    } else {
+      *error = std::string(spec->name) + " needs a value";
+      return false;
+    }
+    if (value.empty()) {
+      *error = std::string(spec->name) + " needs a non-empty value";
+      return false;
+    }
+    if (!spec->repeatable) {
+      for (const auto& [seen, ignored] : *values) {
+        if (seen == spec->name) {
+          *error = std::string(spec->name) + " given more than once";
+          return false;
+        }
+      }
+    }
+    values->emplace_back(spec->name, std::move(value));
+  }
+  return true;
+}
+
 }  // namespace
+
+// ParseNowValue: the --now value (defined after ParseIso8601's helpers).
+bool ParseNowValue(const std::string& value, std::optional<UnixSeconds>* now, std::string* error);
 
 std::optional<UnixSeconds> ParseIso8601(std::string_view text) {
   // YYYY-MM-DDTHH:MM:SS
@@ -332,6 +430,16 @@ std::optional<UnixSeconds> ParseIso8601(std::string_view text) {
   return seconds;
 }
 
+bool ParseNowValue(const std::string& value, std::optional<UnixSeconds>* now, std::string* error) {
+  const std::optional<UnixSeconds> parsed = ParseIso8601(value);
+  if (!parsed.has_value()) {
+    *error = "--now takes an ISO 8601 time such as 2025-01-31T12:00:00Z";
+    return false;
+  }
+  *now = parsed;
+  return true;
+}
+
 bool ParseVerifyArgs(Ceremony ceremony, const std::vector<std::string>& args, VerifyArgs* out,
                      std::string* error) {
   std::vector<Opt> seen_once;
@@ -395,6 +503,72 @@ bool ParseVerifyArgs(Ceremony ceremony, const std::vector<std::string>& args, Ve
     *error = "missing required option --credential";
     return false;
   }
+  return CheckMetadataArgs(out->metadata, error);
+}
+
+bool ParseAaguidArgs(const std::vector<std::string>& args, AaguidArgs* out, std::string* error) {
+  std::vector<std::string> positional;
+  std::vector<std::pair<std::string_view, std::string>> values;
+  static constexpr SimpleOptionSpec kSpecs[] = {
+      {"--catalog", true}, {"--mds", false}, {"--mds-root", false}, {"--now", false}};
+  if (!ParseSimple(args, kSpecs, &out->help, &positional, &values, error)) return false;
+  if (out->help) return true;
+  for (const auto& [name, value] : values) {
+    if (name == "--catalog") {
+      out->metadata.catalog_paths.push_back(value);
+    } else if (name == "--mds") {
+      out->metadata.mds_path = value;
+    } else if (name == "--mds-root") {
+      out->metadata.mds_root_path = value;
+    } else if (!ParseNowValue(value, &out->now, error)) {
+      return false;
+    }
+  }
+  if (positional.size() != 1) {
+    *error = positional.empty() ? "missing the AAGUID" : "expected exactly one AAGUID";
+    return false;
+  }
+  Result<Aaguid> aaguid = Aaguid::Parse(positional[0]);
+  if (!aaguid.has_value()) {
+    *error = "'" + positional[0] + "' is not an AAGUID (8-4-4-4-12 hex digits)";
+    return false;
+  }
+  out->aaguid = *aaguid;
+  return CheckMetadataArgs(out->metadata, error);
+}
+
+bool ParseMdsVerifyArgs(const std::vector<std::string>& args, MdsVerifyArgs* out,
+                        std::string* error) {
+  std::vector<std::string> positional;
+  std::vector<std::pair<std::string_view, std::string>> values;
+  static constexpr SimpleOptionSpec kSpecs[] = {
+      {"--root", false}, {"--now", false}, {"--min-number", false}};
+  if (!ParseSimple(args, kSpecs, &out->help, &positional, &values, error)) return false;
+  if (out->help) return true;
+  for (const auto& [name, value] : values) {
+    if (name == "--root") {
+      out->root_path = value;
+    } else if (name == "--now") {
+      if (!ParseNowValue(value, &out->now, error)) return false;
+    } else {
+      std::uint64_t number = 0;
+      const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+      if (ec != std::errc() || ptr != value.data() + value.size()) {
+        *error = "--min-number takes a non-negative integer, not '" + value + "'";
+        return false;
+      }
+      out->min_number = number;
+    }
+  }
+  if (positional.size() != 1) {
+    *error = positional.empty() ? "missing the BLOB file" : "expected exactly one BLOB file";
+    return false;
+  }
+  out->blob_path = positional[0];
+  if (out->root_path.empty()) {
+    *error = "missing required option --root";
+    return false;
+  }
   return true;
 }
 
@@ -438,6 +612,15 @@ Options (a value may begin with '-'; --opt=VALUE also works):
   --danger-skip-safetynet-timestamp-check
                                android-safetynet: accept any timestampMs
                                (replayed responses); archived data only
+  --catalog FILE               AAGUID catalog (community format) for the
+                               record's provider (repeatable; later files
+                               override earlier ones and the built-in one)
+  --mds BLOB --mds-root PEM    FIDO MDS3 BLOB, verified at --now under the
+                               root: its names/icons override the catalogs,
+                               its attestation roots become per-AAGUID trust
+                               anchors, and a model whose latest status is a
+                               compromise is rejected
+                               (authenticator_status_compromised)
   --response FILE              read the response from FILE ("-" = stdin)
   -h, --help                   show this help
 
@@ -474,12 +657,61 @@ Options (a value may begin with '-'; --opt=VALUE also works):
   --allow-sign-count-rollback  accept a signCount that did not increase and
                                report "signCountRollback": true instead
   --now ISO8601                time stored as lastUsedAt (default: now)
+  --catalog FILE               AAGUID catalog (community format): the updated
+                               record's provider is looked up again
+                               (repeatable; later files override earlier ones)
+  --mds BLOB --mds-root PEM    FIDO MDS3 BLOB (verified at --now) whose
+                               names/icons override the catalogs
   --response FILE              read the response from FILE ("-" = stdin)
   -h, --help                   show this help
 
 Exit status: 0 verified (stdout: {"credential": <updated record>,
 "signCount": N, "userVerified": bool, "backupState": bool}), 1 rejected
 (stdout: {"error": {"code": "...", "message": "..."}}), 2 usage error.
+)";
+}
+
+std::string_view AaguidHelp() {
+  return R"(Usage: passkey aaguid UUID [--catalog FILE ...] [--mds BLOB --mds-root PEM]
+         [--now ISO8601]
+
+Looks up the credential manager or security key model an AAGUID names.
+Sources, later ones overriding earlier ones: the built-in catalog, each
+--catalog FILE (community format {"<aaguid>": {"name", "icon_light",
+"icon_dark"}}) in order, then the FIDO MDS3 BLOB (verified at --now under
+--mds-root; its description and icon).
+
+Options (a value may begin with '-'; --opt=VALUE also works):
+  --catalog FILE               AAGUID catalog (repeatable)
+  --mds BLOB                   FIDO MDS3 metadata BLOB (a JWS file)
+  --mds-root PEM               the root certificate the BLOB must chain to
+  --now ISO8601                verification time of the BLOB (default: now)
+  -h, --help                   show this help
+
+Exit status: 0 known (stdout: {"aaguid", "name", "iconLight", "iconDark"}),
+1 unknown or bad catalog/BLOB (stdout: {"error": {"code": "unknown_aaguid",
+...}} or the catalog's/BLOB's code), 2 usage error.
+)";
+}
+
+std::string_view MdsHelp() {
+  return R"(Usage: passkey mds verify BLOB --root PEM [--now ISO8601] [--min-number N]
+
+Verifies a FIDO Metadata Service 3 BLOB (a JWS file; "-" = standard input)
+per the MDS3 "Metadata BLOB object processing rules": the x5c chain must
+reach the --root certificate and be valid at --now, and x5c[0] must have
+signed it. A BLOB past its nextUpdate still verifies ("stale": true).
+
+Options (a value may begin with '-'; --opt=VALUE also works):
+  --root PEM                   the MDS root certificate, PEM or DER (required)
+  --now ISO8601                verification time (default: now)
+  --min-number N               the last BLOB number you accepted: a BLOB
+                               whose no is not greater is rejected
+                               (mds_rollback)
+  -h, --help                   show this help
+
+Exit status: 0 verified (stdout: {"no", "nextUpdate", "entries", "stale"}),
+1 rejected (stdout: {"error": {"code": "...", "message": "..."}}), 2 usage.
 )";
 }
 

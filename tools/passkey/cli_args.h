@@ -2,6 +2,7 @@
 #ifndef PASSKEY_TOOLS_PASSKEY_CLI_ARGS_H_
 #define PASSKEY_TOOLS_PASSKEY_CLI_ARGS_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,16 @@
 namespace passkey::cli {
 
 enum class Ceremony { kRegistration, kAuthentication };
+
+// MetadataArgs: where provider names, icons and MDS data come from
+// (--catalog FILE ..., --mds BLOB --mds-root PEM). Shared by `aaguid` and
+// the verify-* commands.
+struct MetadataArgs {
+  std::vector<std::string> catalog_paths;  // community-format catalogs, in order
+  std::string mds_path;                    // FIDO MDS3 BLOB (empty: none)
+  std::string mds_root_path;               // its root certificate (PEM or DER)
+  bool any() const { return !catalog_paths.empty() || !mds_path.empty(); }
+};
 
 // VerifyArgs: the parsed command line of a verify-* command.
 struct VerifyArgs {
@@ -41,6 +52,27 @@ struct VerifyArgs {
   std::string appid;
   Bytes user_handle;
   bool allow_sign_count_rollback = false;
+  // Both.
+  MetadataArgs metadata;
+};
+
+// AaguidArgs: `passkey aaguid UUID [--catalog FILE ...] [--mds BLOB
+// --mds-root PEM] [--now ISO8601]`.
+struct AaguidArgs {
+  bool help = false;
+  Aaguid aaguid;
+  MetadataArgs metadata;
+  std::optional<UnixSeconds> now;  // nullopt: the current time
+};
+
+// MdsVerifyArgs: `passkey mds verify BLOB --root PEM [--now ISO8601]
+// [--min-number N]`.
+struct MdsVerifyArgs {
+  bool help = false;
+  std::string blob_path;  // "-": stdin
+  std::string root_path;
+  std::optional<UnixSeconds> now;
+  std::optional<std::uint64_t> min_number;  // reject unless no > N
 };
 
 // ParseVerifyArgs parses `args` (the words after the command name). Every
@@ -49,6 +81,16 @@ struct VerifyArgs {
 // `*error` to a one-line message.
 bool ParseVerifyArgs(Ceremony ceremony, const std::vector<std::string>& args, VerifyArgs* out,
                      std::string* error);
+
+// ParseAaguidArgs / ParseMdsVerifyArgs parse the words after `aaguid` /
+// `mds verify`, with the conventions of ParseVerifyArgs.
+bool ParseAaguidArgs(const std::vector<std::string>& args, AaguidArgs* out, std::string* error);
+bool ParseMdsVerifyArgs(const std::vector<std::string>& args, MdsVerifyArgs* out,
+                        std::string* error);
+
+// AaguidHelp / MdsHelp: the --help texts of `aaguid` and `mds`.
+std::string_view AaguidHelp();
+std::string_view MdsHelp();
 
 // ParseIso8601 parses "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)" into seconds
 // since the Unix epoch (the fraction is dropped). nullopt when malformed or

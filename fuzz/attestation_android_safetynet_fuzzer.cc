@@ -1,0 +1,9 @@
+// android-safetynet attStmt (WebAuthn L3 §8.5): {ver, response}, the response a JWS.
+// Invariants: see attestation_fuzz_util.h (documented error codes only; on
+// success type "basic"; trusted only with a trust given).
+#include "attestation_fuzz_util.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return passkey::fuzz::FuzzAttestationStatement(
+      data, size, &passkey::internal::VerifyAndroidSafetyNetAttestation, {"basic"});
+}

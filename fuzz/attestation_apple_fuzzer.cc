@@ -1,0 +1,9 @@
+// apple attStmt (WebAuthn L3 §8.8): x5c whose credCert carries the nonce extension.
+// Invariants: see attestation_fuzz_util.h (documented error codes only; on
+// success type "anonca"; trusted only with a trust given).
+#include "attestation_fuzz_util.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return passkey::fuzz::FuzzAttestationStatement(
+      data, size, &passkey::internal::VerifyAppleAttestation, {"anonca"});
+}

@@ -1,0 +1,128 @@
+// FIDO Metadata Service 3 (MDS3): verified metadata BLOBs, metadata
+// statements by AAGUID, and the authenticator status policy.
+//
+// The library never touches the network: the caller downloads the BLOB (a
+// JWS, https://mds3.fidoalliance.org/) and the root it is signed under, and
+// passes both in with the verification time.
+#ifndef PASSKEY_MDS_H_
+#define PASSKEY_MDS_H_
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <passkey/aaguid_catalog.h>
+#include <passkey/attestation_trust.h>
+#include <passkey/bytes.h>
+#include <passkey/options.h>
+#include <passkey/result.h>
+
+namespace passkey {
+
+// MdsStatusReport: one StatusReport of a metadata BLOB payload entry.
+struct MdsStatusReport {
+  std::string status;          // e.g. "FIDO_CERTIFIED_L1", "REVOKED"
+  std::string effective_date;  // "YYYY-MM-DD", or empty when absent
+};
+
+// MdsEntry: one MetadataBLOBPayloadEntry. FIDO2 authenticators have an
+// AAGUID; UAF entries have an `aaid` and U2F entries
+// attestationCertificateKeyIdentifiers instead (kept, not indexed).
+struct MdsEntry {
+  std::optional<Aaguid> aaguid;
+  std::string aaid;
+  std::vector<std::string> attestation_certificate_key_identifiers;
+  // From metadataStatement (empty when it is absent):
+  std::string description;
+  std::string icon;  // a data: URL, or empty
+  std::vector<Bytes> attestation_root_certificates;  // DER
+  std::vector<MdsStatusReport> status_reports;
+
+  // LatestStatusReport: the report with the latest effectiveDate (a report
+  // without one counts as older than any dated one; among equal dates the
+  // one listed last). nullptr when there are no reports.
+  const MdsStatusReport* LatestStatusReport() const;
+};
+
+// MdsVerifyOptions: what MdsBlob::Verify needs besides the BLOB and the root.
+struct MdsVerifyOptions {
+  // now: the time at which the BLOB's certificate chain must be valid.
+  // Required (kInvalidArgument when unset): the library never reads the clock.
+  std::optional<UnixSeconds> now;
+  // last_number: the `no` of the last BLOB the caller accepted. When set, a
+  // BLOB whose `no` is not greater is rejected (kMdsRollback).
+  std::optional<std::uint64_t> last_number;
+};
+
+// MdsBlob: a verified metadata BLOB. Immutable; safe to share across threads.
+class MdsBlob {
+ public:
+  // Verify processes `jwt` per FIDO MDS 3 "Metadata BLOB object processing
+  // rules": the JWS (ES256/384/512, RS256/384/512, PS256/384/512 by its
+  // "alg") must be signed by x5c[0], and x5c must chain, valid at
+  // options.now, to a global anchor of `roots` (CRLs of `roots` apply).
+  // Without x5c (and x5u) the roots themselves are the signing chain. A BLOB
+  // past nextUpdate still verifies (see stale()).
+  // Errors: kInvalidArgument (no now, no anchors), kMdsLimitExceeded (over
+  // 16 MiB), kMdsMalformed (not a JWS, bad header, payload not the MDS3
+  // shape: missing/mistyped no, nextUpdate, entries, aaguid, …),
+  // kUnsupportedAlgorithm, kCertificateInvalid (bad x5c DER or link),
+  // kCertificateExpired, kCertificateRevoked, kAlgorithmNotAllowed (SHA-1
+  // certificate), kMdsUntrusted (x5c does not reach a root; x5u only),
+  // kMdsSignatureInvalid, kMdsRollback.
+  static Result<MdsBlob> Verify(std::string_view jwt, const AttestationTrust& roots,
+                                const MdsVerifyOptions& options);
+
+  // number: the payload's `no` (serial number, increases with each BLOB).
+  std::uint64_t number() const noexcept { return number_; }
+  // next_update: the payload's `nextUpdate` ("YYYY-MM-DD").
+  const std::string& next_update() const noexcept { return next_update_; }
+  const std::string& legal_header() const noexcept { return legal_header_; }
+  // stale: `now` is on or after nextUpdate (00:00:00Z): a newer BLOB should
+  // have been fetched. The BLOB is still usable; the caller decides.
+  bool stale(UnixSeconds now) const noexcept { return now >= next_update_time_; }
+
+  const std::vector<MdsEntry>& entries() const noexcept { return entries_; }
+  // Find: the entry for `aaguid`, or nullptr. Lives as long as the blob.
+  const MdsEntry* Find(const Aaguid& aaguid) const;
+
+  // ToCatalog: AAGUID → {description, icon, icon} for every entry with an
+  // AAGUID and a description (MDS has one icon for both themes). Merge it
+  // over other catalogs to let MDS win.
+  AaguidCatalog ToCatalog() const;
+
+  // AddAttestationRoots adds every entry's attestationRootCertificates to
+  // `trust` as anchors bound to that entry's AAGUID (WebAuthn L3 §7.1 "Assess
+  // the attestation trustworthiness"). Entries without an AAGUID are
+  // skipped. Errors: kInvalidArgument (null trust or a certificate that
+  // does not parse; nothing is rolled back).
+  Status AddAttestationRoots(AttestationTrust* trust) const;
+
+ private:
+  MdsBlob() = default;
+
+  std::uint64_t number_ = 0;
+  std::string next_update_;
+  UnixSeconds next_update_time_ = 0;
+  std::string legal_header_;
+  std::vector<MdsEntry> entries_;
+  std::map<std::array<std::uint8_t, 16>, std::size_t> by_aaguid_;
+};
+
+// CheckAuthenticatorStatus applies the status policy: fails with
+// kAuthenticatorStatusCompromised when the LATEST status report of the
+// entry for `aaguid` is USER_VERIFICATION_BYPASS,
+// ATTESTATION_KEY_COMPROMISE, USER_KEY_REMOTE_COMPROMISE,
+// USER_KEY_PHYSICAL_COMPROMISE or REVOKED. An AAGUID the BLOB does not list
+// passes (the BLOB has nothing to say about it). Use it at registration
+// (RegistrationOptions::mds_blob does) and again on stored credentials when a
+// new BLOB arrives.
+Status CheckAuthenticatorStatus(const MdsBlob& blob, const Aaguid& aaguid);
+
+}  // namespace passkey
+
+#endif  // PASSKEY_MDS_H_
