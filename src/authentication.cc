@@ -133,6 +133,8 @@ Result<AuthenticationResult> VerifyAssertion(const AuthenticationOptions& option
   result.user_verified = auth_data.user_verified;
   result.backup_eligible = auth_data.backup_eligible;
   result.backup_state = auth_data.backup_state;
+  // §6.1.3: "the value of the BS flag may change over time" — report it.
+  result.backup_state_changed = auth_data.backup_state != record.backup_state;
   result.attachment = response.attachment;
   result.now = options.now;
 

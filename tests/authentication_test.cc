@@ -121,6 +121,33 @@ TEST_F(AuthenticationTest, UpdateRecordsCounterBackupStateAndUv) {
   EXPECT_FALSE(UpdateCredentialRecord(record_, *result));
 }
 
+TEST_F(AuthenticationTest, BackupStateChangeIsReportedBothWays) {
+  record_.backup_eligible = true;
+  record_.backup_state = false;
+  AssertionParams params = Params();
+  params.flags.backup_eligible = true;
+  params.flags.backup_state = true;  // the passkey became synced
+  auto synced = VerifyAuthentication(options_, record_, Respond(params));
+  ASSERT_THAT(synced, IsOk());
+  EXPECT_TRUE(synced->backup_state_changed);
+  EXPECT_TRUE(UpdateCredentialRecord(record_, *synced));
+  EXPECT_TRUE(record_.backup_state);
+  EXPECT_EQ(DeviceTypeOf(record_), DeviceType::kMultiDevice);
+
+  params.sign_count = 6;
+  params.flags.backup_state = false;  // and back to this device only
+  auto local = VerifyAuthentication(options_, record_, Respond(params));
+  ASSERT_THAT(local, IsOk());
+  EXPECT_TRUE(local->backup_state_changed);
+  EXPECT_TRUE(UpdateCredentialRecord(record_, *local));
+  EXPECT_FALSE(record_.backup_state);
+
+  params.sign_count = 7;  // unchanged: not reported
+  auto same = VerifyAuthentication(options_, record_, Respond(params));
+  ASSERT_THAT(same, IsOk());
+  EXPECT_FALSE(same->backup_state_changed);
+}
+
 TEST_F(AuthenticationTest, RollbackAllowedIsReportedAndNotStored) {
   options_.allow_sign_count_rollback = true;
   AssertionParams params = Params();

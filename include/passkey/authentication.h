@@ -38,6 +38,10 @@ struct AuthenticationResult {
   bool user_verified = false;
   bool backup_eligible = false;
   bool backup_state = false;
+  // backup_state_changed: BS differs from the stored record's backupState
+  // (a credential that became synced, or stopped being backed up). A record
+  // with BE=0 cannot get here with BS=1 (backup_flags_invalid).
+  bool backup_state_changed = false;
   // sign_count_rollback: the counter did not increase (possible cloned
   // authenticator). Only ever true with allow_sign_count_rollback.
   bool sign_count_rollback = false;

@@ -436,6 +436,9 @@ int VerifyAuthenticationCommand(const std::vector<std::string>& words, std::FILE
   output["signCount"] = result->sign_count;
   output["userVerified"] = result->user_verified;
   output["backupState"] = result->backup_state;
+  if (result->backup_state_changed) {
+    output["backupStateChanged"] = true;
+  }
   if (result->sign_count_rollback) {
     output["signCountRollback"] = true;
   }
