@@ -7,10 +7,11 @@
 #
 # BUILD_DIR must be a Release build with the CLI built, e.g.
 #   cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release
-#   cmake --build build/release --target passkey_cli
+#   cmake --build build/release --target passkey_cli passkey_cold_spawn
 # The input is the ES256 vector of testdata/generated/authentication.json.
-# Wall time per run is measured around fork/exec/wait (Python's
-# perf_counter); the peak RSS of each run comes from wait4()'s rusage.
+# Runs are launched by bench/cold_spawn.c (target passkey_cold_spawn): wall
+# time around fork/exec/wait, peak RSS from wait4()'s rusage. (A Python
+# parent would add its own ~10 MiB to every child's ru_maxrss.)
 set -euo pipefail
 
 runs=${1:-200}
@@ -46,22 +47,23 @@ argv += ["--challenge", vector["challenge"], "--now", "2026-01-01T00:00:00Z",
          "--credential", os.path.join(work, "credential.json"),
          "--response", os.path.join(work, "response.json")]
 
-def run_once():
-    start = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:
-        fd = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(fd, 1)
-        os.execv(cli, argv)
-    _, status, usage = os.wait4(pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit("cold.sh: the verification failed (exit %d): %s" % (os.waitstatus_to_exitcode(status), " ".join(argv)))
-    return elapsed * 1000.0, usage.ru_maxrss  # ms, KiB
+spawn = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(cli))), "bench", "passkey_cold_spawn")
+if not os.access(spawn, os.X_OK):
+    sys.exit("cold.sh: %s not found; build the passkey_cold_spawn target too" % spawn)
 
-for _ in range(5):  # warm the page cache
-    run_once()
-samples = [run_once() for _ in range(runs)]
+def run(n):
+    # Each line: wall ms, peak RSS KiB, exit code (bench/cold_spawn.c).
+    lines = subprocess.run([spawn, str(n)] + argv, check=True, capture_output=True, text=True).stdout.split("\n")
+    samples = []
+    for line in filter(None, lines):
+        ms, kib, code = line.split()
+        if int(code) != 0:
+            sys.exit("cold.sh: the verification failed (exit %s): %s" % (code, " ".join(argv)))
+        samples.append((float(ms), int(kib)))
+    return samples
+
+run(5)  # warm the page cache
+samples = run(runs)
 wall = sorted(s[0] for s in samples)
 rss = [s[1] for s in samples]
 load = os.getloadavg()

@@ -4,15 +4,11 @@
 #include <string>
 #include <utility>
 
+#include "embedded_aaguids.h"
 #include "internal/result_macros.h"
 #include "json_util.h"
 
 namespace passkey {
-
-// Generated from fido/aaguids.json by fido/CMakeLists.txt.
-namespace internal {
-extern const char kEmbeddedAaguidJson[];
-}  // namespace internal
 
 namespace {
 
@@ -69,12 +65,18 @@ Result<AaguidCatalog> AaguidCatalog::FromJson(std::string_view json) {
 }
 
 const AaguidCatalog& AaguidCatalog::Embedded() {
+  // Built once from the table fido/CMakeLists.txt compiles out of
+  // fido/aaguids.json (keys checked and lower-cased at build time), without
+  // parsing JSON: this runs in every cold process that needs a provider.
   static const AaguidCatalog* const kCatalog = [] {
-    auto loaded = FromJson(internal::kEmbeddedAaguidJson);
-    // The build checks the file (aaguid_catalog_test); an unloadable snapshot
-    // is a build defect, never a runtime condition.
-    if (!loaded.has_value()) std::abort();
-    return new AaguidCatalog(std::move(*loaded));
+    auto* catalog = new AaguidCatalog();
+    catalog->entries_.reserve(internal::kEmbeddedAaguidCount);
+    for (std::size_t i = 0; i < internal::kEmbeddedAaguidCount; ++i) {
+      const internal::EmbeddedAaguidEntry& row = internal::kEmbeddedAaguids[i];
+      catalog->entries_.emplace(row.aaguid,
+                                AuthenticatorInfo{row.name, row.icon_light, row.icon_dark});
+    }
+    return catalog;
   }();
   return *kCatalog;
 }

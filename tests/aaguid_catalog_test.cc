@@ -31,6 +31,22 @@ TEST(AaguidCatalogTest, EmbeddedHasAtLeastFortyEntriesAndAllResolve) {
   }
 }
 
+// The table fido/CMakeLists.txt compiles must hold exactly what the JSON
+// loader reads from the same file: same keys, names and icons.
+TEST(AaguidCatalogTest, EmbeddedTableEqualsTheJsonItIsCompiledFrom) {
+  auto text = test::ReadFile(std::string(PASSKEY_SOURCE_DIR) + "/fido/aaguids.json");
+  ASSERT_TRUE(text.has_value());
+  auto loaded = AaguidCatalog::FromJson(*text);
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  const AaguidCatalog& embedded = AaguidCatalog::Embedded();
+  ASSERT_EQ(embedded.size(), loaded->size());
+  for (const auto& [key, info] : loaded->entries()) {
+    const AuthenticatorInfo* found = embedded.Find(MustParse(key));
+    ASSERT_NE(found, nullptr) << key;
+    EXPECT_EQ(*found, info) << key;
+  }
+}
+
 TEST(AaguidCatalogTest, EmbeddedKnowsWellKnownProviders) {
   const AaguidCatalog& catalog = AaguidCatalog::Embedded();
   const std::vector<std::pair<std::string, std::string>> expected = {

@@ -2,7 +2,7 @@
 #ifndef PASSKEY_AAGUID_CATALOG_H_
 #define PASSKEY_AAGUID_CATALOG_H_
 
-#include <map>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 
@@ -53,11 +53,14 @@ class AaguidCatalog {
   const AuthenticatorInfo* Find(const Aaguid& aaguid) const;
 
   std::size_t size() const noexcept { return entries_.size(); }
-  // entries: every AAGUID in lowercase 8-4-4-4-12 form, sorted.
-  const std::map<std::string, AuthenticatorInfo>& entries() const noexcept { return entries_; }
+  // entries: every AAGUID in lowercase 8-4-4-4-12 form, in no particular
+  // order (a hash map: Find is O(1)).
+  const std::unordered_map<std::string, AuthenticatorInfo>& entries() const noexcept {
+    return entries_;
+  }
 
  private:
-  std::map<std::string, AuthenticatorInfo> entries_;
+  std::unordered_map<std::string, AuthenticatorInfo> entries_;
 };
 
 }  // namespace passkey
