@@ -114,7 +114,9 @@ Result<AuthenticationResult> VerifyAssertion(const AuthenticationOptions& option
     PASSKEY_ASSIGN_OR_RETURN(const std::int64_t alg, internal::CoseKeyAlgorithm(record.public_key));
     PASSKEY_RETURN_IF_ERROR(internal::VerifyAlgorithmAllowed(alg, options.allowed_algorithms,
                                                              options.allow_sha1_attestation));
-    PASSKEY_ASSIGN_OR_RETURN(imported, internal::ImportCoseKey(record.public_key));
+    // The record's key passed the full check at registration (kStored).
+    PASSKEY_ASSIGN_OR_RETURN(imported, internal::ImportCoseKey(record.public_key,
+                                                               internal::KeyValidation::kStored));
   } else {
     PASSKEY_RETURN_IF_ERROR(internal::VerifyAlgorithmAllowed(
         static_cast<std::int64_t>(prepared_key->algorithm()), options.allowed_algorithms,
@@ -175,7 +177,9 @@ PreparedCredential::PreparedCredential(std::shared_ptr<const State> state) noexc
     : state_(std::move(state)) {}
 
 Result<PreparedCredential> PreparedCredential::Create(const CredentialRecord& record) {
-  PASSKEY_ASSIGN_OR_RETURN(internal::PublicKey key, internal::ImportCoseKey(record.public_key));
+  PASSKEY_ASSIGN_OR_RETURN(internal::PublicKey key,
+                           internal::ImportCoseKey(record.public_key,
+                                                   internal::KeyValidation::kStored));
   return PreparedCredential(std::make_shared<const State>(
       State{record, std::make_shared<const internal::PublicKey>(std::move(key))}));
 }

@@ -222,7 +222,17 @@ Result<EvpPkeyPtr> ImportOkp(const CborValue& map, CoseAlgorithm alg) {
   return EvpPkeyPtr(raw);
 }
 
-Result<EvpPkeyPtr> ImportRsa(const CborValue& map) {
+// StructuralRsaCheck: the cheap part of SP 800-56B §6.4.2.2 for a key that
+// already passed PublicCheck when it was registered: n odd, e odd,
+// 3 ≤ e < n (e = 1 would make every message its own signature).
+Status StructuralRsaCheck(const BIGNUM* n, const BIGNUM* e) {
+  if (!BN_is_odd(n) || !BN_is_odd(e) || BN_num_bits(e) < 2 || BN_cmp(e, n) >= 0) {
+    return Invalid("RSA n or e fails the structural check");
+  }
+  return OkStatus();
+}
+
+Result<EvpPkeyPtr> ImportRsa(const CborValue& map, KeyValidation validation) {
   // Labels -3 … -12 hold private-key material (RFC 8230 §4).
   for (std::int64_t label = -3; label >= -12; --label) {
     if (map.Find(label) != nullptr) return Invalid("COSE_Key contains RSA private parameters");
@@ -244,7 +254,11 @@ Result<EvpPkeyPtr> ImportRsa(const CborValue& map) {
     return Fail(ErrorCode::kInternal, "cannot build RSA parameters");
   }
   PASSKEY_ASSIGN_OR_RETURN(EvpPkeyPtr pkey, FromData("RSA", builder.get()));
-  PASSKEY_RETURN_IF_ERROR(PublicCheck(pkey.get()));
+  if (validation == KeyValidation::kStored) {
+    PASSKEY_RETURN_IF_ERROR(StructuralRsaCheck(bn_n.get(), bn_e.get()));
+  } else {
+    PASSKEY_RETURN_IF_ERROR(PublicCheck(pkey.get()));
+  }
   return pkey;
 }
 
@@ -259,7 +273,7 @@ Result<std::int64_t> CoseKeyAlgorithm(ByteView cose_key) {
   return RequireInt(map, kLabelAlg, "alg");
 }
 
-Result<PublicKey> ImportCoseKey(ByteView cose_key) {
+Result<PublicKey> ImportCoseKey(ByteView cose_key, KeyValidation validation) {
   PASSKEY_ASSIGN_OR_RETURN(const CborValue map, DecodeKeyMap(cose_key));
   PASSKEY_ASSIGN_OR_RETURN(const std::int64_t kty, RequireInt(map, kLabelKty, "kty"));
   PASSKEY_ASSIGN_OR_RETURN(const std::int64_t alg, RequireInt(map, kLabelAlg, "alg"));
@@ -278,7 +292,7 @@ Result<PublicKey> ImportCoseKey(ByteView cose_key) {
   } else if (kty == kKtyOkp) {
     PASSKEY_ASSIGN_OR_RETURN(key.key_, ImportOkp(map, spec->alg));
   } else {
-    PASSKEY_ASSIGN_OR_RETURN(key.key_, ImportRsa(map));
+    PASSKEY_ASSIGN_OR_RETURN(key.key_, ImportRsa(map, validation));
   }
   return key;
 }

@@ -714,6 +714,40 @@ TEST(CoseKeyTest, RejectsEvenRsaModulus) {
               HasError(ErrorCode::kInvalidPublicKey));
 }
 
+// kStored: a record's key was fully checked at registration; the stored
+// import keeps the structural RSA checks (n odd, e odd, 3 <= e < n) and
+// skips only the costly SP 800-56B test.
+TEST(CoseKeyTest, StoredValidationKeepsStructuralRsaChecks) {
+  EVP_PKEY* pkey = SharedKey("RSA2048");
+  const auto stored = [](const Bytes& cose) {
+    return ImportCoseKey(cose, KeyValidation::kStored);
+  };
+  EXPECT_THAT(stored(RsaMap(pkey, -257).Encode()), IsOk());
+  EXPECT_THAT(stored(RsaMap(pkey, -257).SetBytes(-2, Hex("01")).Encode()),
+              HasError(ErrorCode::kInvalidPublicKey));  // e = 1
+  EXPECT_THAT(stored(RsaMap(pkey, -257).SetBytes(-2, Hex("010000")).Encode()),
+              HasError(ErrorCode::kInvalidPublicKey));  // even e
+  Bytes even_n = BnParam(pkey, OSSL_PKEY_PARAM_RSA_N);
+  even_n.back() &= 0xfe;
+  EXPECT_THAT(stored(RsaMap(pkey, -257).SetBytes(-1, even_n).Encode()),
+              HasError(ErrorCode::kInvalidPublicKey));
+  EXPECT_THAT(stored(Ec2Map(SharedKey("P-256"), -7, 1).Encode()), IsOk());
+}
+
+// The full check also rejects an odd composite modulus with a small factor
+// that the structural check lets through: n = 3 * (an odd 2046-bit number).
+TEST(CoseKeyTest, FullValidationRejectsSmallFactorModulusThatStoredAccepts) {
+  EVP_PKEY* pkey = SharedKey("RSA2048");
+  Bytes n = BnParam(pkey, OSSL_PKEY_PARAM_RSA_N);
+  // 2^2047 + 1: odd, 2048 bits, divisible by 3 (2^2047 ≡ 2 mod 3).
+  std::fill(n.begin(), n.end(), 0x00);
+  n.front() = 0x80;
+  n.back() = 0x01;
+  const Bytes cose = RsaMap(pkey, -257).SetBytes(-1, n).Encode();
+  EXPECT_THAT(ImportCoseKey(cose), HasError(ErrorCode::kInvalidPublicKey));
+  EXPECT_THAT(ImportCoseKey(cose, KeyValidation::kStored), IsOk());
+}
+
 // --- Algorithms this build does not verify ---------------------------------------------
 
 TEST(CoseKeyTest, RejectsUnknownAlgorithmAsUnsupported) {
