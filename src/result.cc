@@ -65,6 +65,8 @@ constexpr std::array kCodeNames = {
     CodeName{ErrorCode::kMdsLimitExceeded, "mds_limit_exceeded"},
     CodeName{ErrorCode::kAuthenticatorStatusCompromised, "authenticator_status_compromised"},
     CodeName{ErrorCode::kUnknownAaguid, "unknown_aaguid"},
+    CodeName{ErrorCode::kChallengeNotFound, "challenge_not_found"},
+    CodeName{ErrorCode::kChallengeExpired, "challenge_expired"},
 };
 
 }  // namespace

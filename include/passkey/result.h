@@ -79,6 +79,10 @@ enum class ErrorCode : std::uint16_t {
   kMdsLimitExceeded,              // "mds_limit_exceeded": BLOB over the size cap
   kAuthenticatorStatusCompromised,  // "authenticator_status_compromised"
   kUnknownAaguid,                 // "unknown_aaguid": no catalog knows the AAGUID
+  // Challenge store (passkey/ceremony_options.h).
+  kChallengeNotFound,             // "challenge_not_found": none outstanding for
+                                  //   (ceremony, session): never issued, or used
+  kChallengeExpired,              // "challenge_expired": issued more than ttl ago
 };
 
 // ErrorCodeName returns the stable snake_case name of `code`, or

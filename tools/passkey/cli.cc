@@ -35,6 +35,8 @@ Commands:
   aaguid                 look up an AAGUID's provider name and icons
                          (built-in catalog, --catalog files, an MDS3 BLOB)
   mds verify             verify a FIDO Metadata Service 3 BLOB
+  options                print the creation or request options JSON (with
+                         a fresh challenge) to send to the browser
   demo                   full round trip with the built-in software
                          authenticator (registration, two sign-ins, one
                          tampered assertion that must be rejected)
@@ -161,8 +163,15 @@ constexpr std::size_t kMaxMdsFileBytes = 16 * 1024 * 1024 + 1;
 
 // Metadata: the merged catalog (built-in < --catalog files < MDS) and the
 // verified MDS BLOB, when one was given.
+// The built-in catalog is used in place (no copy) until a file or BLOB is
+// merged over it.
 struct Metadata {
-  AaguidCatalog catalog = AaguidCatalog::Embedded();
+  const AaguidCatalog& catalog() const { return merged ? *merged : AaguidCatalog::Embedded(); }
+  AaguidCatalog& MutableCatalog() {
+    if (!merged) merged.emplace(AaguidCatalog::Embedded());
+    return *merged;
+  }
+  std::optional<AaguidCatalog> merged;
   std::optional<MdsBlob> blob;
 };
 
@@ -187,7 +196,7 @@ int LoadMetadata(const MetadataArgs& args, UnixSeconds now, std::string_view com
     if (!catalog.has_value()) {
       return Reject(out, catalog.error().code, path + ": " + catalog.error().message);
     }
-    metadata->catalog.Merge(*catalog);
+    metadata->MutableCatalog().Merge(*catalog);
   }
   if (args.mds_path.empty()) return -1;
   std::string root_text;
@@ -213,7 +222,7 @@ int LoadMetadata(const MetadataArgs& args, UnixSeconds now, std::string_view com
   options.now = now;
   Result<MdsBlob> blob = MdsBlob::Verify(blob_text, roots, options);
   if (!blob.has_value()) return Reject(out, blob.error());
-  metadata->catalog.Merge(blob->ToCatalog());
+  metadata->MutableCatalog().Merge(blob->ToCatalog());
   metadata->blob.emplace(std::move(*blob));
   return -1;
 }
@@ -237,7 +246,7 @@ int AaguidCommand(const std::vector<std::string>& words, std::FILE* in, std::FIL
       code >= 0) {
     return code;
   }
-  const AuthenticatorInfo* info = metadata.catalog.Find(args.aaguid);
+  const AuthenticatorInfo* info = metadata.catalog().Find(args.aaguid);
   if (info == nullptr) {
     return Reject(out, ErrorCode::kUnknownAaguid,
                   "no catalog knows AAGUID " + args.aaguid.ToString());
@@ -336,7 +345,7 @@ int VerifyRegistrationCommand(const std::vector<std::string>& words, std::FILE* 
         code >= 0) {
       return code;
     }
-    options.aaguid_catalog = &metadata.catalog;
+    options.aaguid_catalog = &metadata.catalog();
     if (metadata.blob.has_value()) {
       // The MDS attestation roots vouch only for their own AAGUID; the
       // status policy rejects compromised models (passkey/mds.h).
@@ -422,7 +431,7 @@ int VerifyAuthenticationCommand(const std::vector<std::string>& words, std::FILE
   UpdateCredentialRecord(updated, *result);
   if (args.metadata.any()) {
     // The provider comes from the merged catalog (absent when unknown).
-    const AuthenticatorInfo* info = metadata.catalog.Find(updated.aaguid);
+    const AuthenticatorInfo* info = metadata.catalog().Find(updated.aaguid);
     updated.provider = info != nullptr ? std::optional<AuthenticatorInfo>(*info) : std::nullopt;
   }
 
@@ -443,6 +452,38 @@ int VerifyAuthenticationCommand(const std::vector<std::string>& words, std::FILE
     output["signCountRollback"] = true;
   }
   return Succeed(out, err, output.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+// `passkey options registration|authentication ...`: the library's
+// MakeRegistrationOptions / MakeAuthenticationOptions on the command line.
+int OptionsCommand(const std::vector<std::string>& words, std::FILE* out, std::FILE* err) {
+  constexpr std::string_view kCommand = "options";
+  OptionsArgs args;
+  std::string usage_error;
+  if (!ParseOptionsArgs(words, &args, &usage_error)) return Usage(err, kCommand, usage_error);
+  if (args.help) {
+    std::fputs(std::string(OptionsHelp()).c_str(), out);
+    return std::fflush(out) == 0 ? kExitOk : kExitRejected;
+  }
+  Result<GeneratedOptions> options = Unexpected(ErrorCode::kInternal, "not generated");
+  if (args.ceremony == Ceremony::kRegistration) {
+    if (!args.user_id_given) {
+      Result<Bytes> user_id = GenerateUserHandle();
+      if (!user_id.has_value()) return Reject(out, user_id.error());
+      args.creation.user_id = std::move(user_id).value();
+    }
+    options = MakeRegistrationOptions(args.creation);
+  } else {
+    options = MakeAuthenticationOptions(args.request);
+  }
+  if (!options.has_value()) {
+    // The flags are the only input: an invalid value is a usage error.
+    if (options.error().code == ErrorCode::kInvalidArgument) {
+      return Usage(err, kCommand, options.error().message);
+    }
+    return Reject(out, options.error());
+  }
+  return Succeed(out, err, options->json);
 }
 
 }  // namespace
@@ -466,6 +507,9 @@ int Run(const std::vector<std::string>& args, std::FILE* in, std::FILE* out, std
   }
   if (command == "mds") {
     return MdsCommand(rest, in, out, err);
+  }
+  if (command == "options") {
+    return OptionsCommand(rest, out, err);
   }
   if (command == "demo") {
     return RunDemo(rest, out, err);

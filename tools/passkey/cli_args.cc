@@ -715,4 +715,277 @@ Exit status: 0 verified (stdout: {"no", "nextUpdate", "entries", "stale"}),
 )";
 }
 
+namespace {
+
+// ParseDescriptor: "CRED_ID_B64URL[:t1,t2,...]" for --exclude / --allow.
+// ':' is not in the base64url alphabet, so the first one ends the ID.
+bool ParseDescriptor(std::string_view flag, const std::string& value, CredentialDescriptor* out,
+                     std::string* error) {
+  const std::size_t colon = value.find(':');
+  const std::string id_text = value.substr(0, colon);
+  Result<Bytes> id = Base64UrlDecode(id_text);
+  if (!id.has_value() || id->empty()) {
+    *error = std::string(flag) + " takes CRED_ID_B64URL[:transport,...]; '" + id_text +
+             "' is not non-empty strict base64url";
+    return false;
+  }
+  out->id = std::move(id).value();
+  if (colon == std::string::npos) return true;
+  const std::string list = value.substr(colon + 1);
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = list.find(',', start);
+    std::string transport =
+        list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (transport.empty()) {
+      *error = std::string(flag) + ": empty transport in '" + value + "'";
+      return false;
+    }
+    out->transports.push_back(std::move(transport));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return true;
+}
+
+bool ParseHint(const std::string& value, CredentialHint* out, std::string* error) {
+  if (value == "security-key") {
+    *out = CredentialHint::kSecurityKey;
+  } else if (value == "client-device") {
+    *out = CredentialHint::kClientDevice;
+  } else if (value == "hybrid") {
+    *out = CredentialHint::kHybrid;
+  } else {
+    *error = "--hint must be security-key, client-device or hybrid";
+    return false;
+  }
+  return true;
+}
+
+// ParseAlg: a name as CoseAlgorithmName spells it (ES256, EdDSA, RS1, ...)
+// or a COSE number (-7).
+bool ParseAlg(const std::string& value, CoseAlgorithm* out, std::string* error) {
+  for (const CoseAlgorithm alg : SupportedAlgorithms(/*include_rs1=*/true)) {
+    if (CoseAlgorithmName(alg) == value) {
+      *out = alg;
+      return true;
+    }
+  }
+  std::int32_t number = 0;
+  if (ParseInt32(value, &number) && IsSupportedAlgorithm(static_cast<CoseAlgorithm>(number))) {
+    *out = static_cast<CoseAlgorithm>(number);
+    return true;
+  }
+  *error = "--alg takes a supported algorithm (ES256, EdDSA, Ed25519, Ed448, ES384, ES512, "
+           "PS256, PS384, PS512, RS256, RS384, RS512, RS1) or its COSE number, not '" +
+           value + "'";
+  return false;
+}
+
+bool ParseTimeout(const std::string& value, std::uint32_t* out, std::string* error) {
+  std::uint32_t timeout = 0;
+  const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), timeout);
+  if (ec != std::errc() || ptr != value.data() + value.size()) {
+    *error = "--timeout takes milliseconds (0..4294967295), not '" + value + "'";
+    return false;
+  }
+  *out = timeout;
+  return true;
+}
+
+}  // namespace
+
+bool ParseOptionsArgs(const std::vector<std::string>& args, OptionsArgs* out,
+                      std::string* error) {
+  if (args.empty()) {
+    *error = "missing the ceremony (registration or authentication)";
+    return false;
+  }
+  if (args[0] == "--help" || args[0] == "-h") {
+    out->help = true;
+    return true;
+  }
+  if (args[0] == "registration") {
+    out->ceremony = Ceremony::kRegistration;
+  } else if (args[0] == "authentication") {
+    out->ceremony = Ceremony::kAuthentication;
+  } else {
+    *error = "unknown ceremony '" + args[0] + "' (registration or authentication)";
+    return false;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  std::vector<std::string> positional;
+  std::vector<std::pair<std::string_view, std::string>> values;
+  static constexpr SimpleOptionSpec kRegistrationSpecs[] = {
+      {"--rp-id", false},          {"--rp-name", false},     {"--user-name", false},
+      {"--user-display-name", false}, {"--user-id", false},   {"--exclude", true},
+      {"--attachment", false},     {"--resident-key", false}, {"--user-verification", false},
+      {"--hint", true},            {"--attestation", false},  {"--attestation-format", true},
+      {"--timeout", false},        {"--alg", true}};
+  static constexpr SimpleOptionSpec kAuthenticationSpecs[] = {{"--rp-id", false},
+                                                              {"--allow", true},
+                                                              {"--user-verification", false},
+                                                              {"--hint", true},
+                                                              {"--timeout", false}};
+  const bool registration = out->ceremony == Ceremony::kRegistration;
+  if (!(registration ? ParseSimple(rest, kRegistrationSpecs, &out->help, &positional, &values,
+                                   error)
+                     : ParseSimple(rest, kAuthenticationSpecs, &out->help, &positional, &values,
+                                   error))) {
+    return false;
+  }
+  if (out->help) return true;
+  if (!positional.empty()) {
+    *error = "unexpected argument '" + positional[0] + "'";
+    return false;
+  }
+  CreationOptionsParams& creation = out->creation;
+  RequestOptionsParams& request = out->request;
+  bool have_rp_id = false;
+  for (const auto& [name, value] : values) {
+    if (name == "--rp-id") {
+      (registration ? creation.rp_id : request.rp_id) = value;
+      have_rp_id = true;
+    } else if (name == "--rp-name") {
+      creation.rp_name = value;
+    } else if (name == "--user-name") {
+      creation.user_name = value;
+    } else if (name == "--user-display-name") {
+      creation.user_display_name = value;
+    } else if (name == "--user-id") {
+      Result<Bytes> id = Base64UrlDecode(value);
+      if (!id.has_value()) {
+        *error = "--user-id is not strict base64url";
+        return false;
+      }
+      creation.user_id = std::move(id).value();
+      out->user_id_given = true;
+    } else if (name == "--exclude" || name == "--allow") {
+      CredentialDescriptor descriptor;
+      if (!ParseDescriptor(name, value, &descriptor, error)) return false;
+      (registration ? creation.exclude_credentials : request.allow_credentials)
+          .push_back(std::move(descriptor));
+    } else if (name == "--attachment") {
+      const std::optional<Attachment> attachment = ParseAttachment(value);
+      if (!attachment.has_value()) {
+        *error = "--attachment must be platform or cross-platform";
+        return false;
+      }
+      creation.authenticator_attachment = *attachment;
+    } else if (name == "--resident-key") {
+      if (value == "required") {
+        creation.resident_key = ResidentKeyRequirement::kRequired;
+      } else if (value == "preferred") {
+        creation.resident_key = ResidentKeyRequirement::kPreferred;
+      } else if (value == "discouraged") {
+        creation.resident_key = ResidentKeyRequirement::kDiscouraged;
+      } else {
+        *error = "--resident-key must be required, preferred or discouraged";
+        return false;
+      }
+    } else if (name == "--user-verification") {
+      const std::optional<UserVerification> uv = ParseUserVerification(value);
+      if (!uv.has_value()) {
+        *error = "--user-verification must be required, preferred or discouraged";
+        return false;
+      }
+      (registration ? creation.user_verification : request.user_verification) = *uv;
+    } else if (name == "--hint") {
+      CredentialHint hint = CredentialHint::kSecurityKey;
+      if (!ParseHint(value, &hint, error)) return false;
+      (registration ? creation.hints : request.hints).push_back(hint);
+    } else if (name == "--attestation") {
+      if (value == "none") {
+        creation.attestation = AttestationConveyance::kNone;
+      } else if (value == "indirect") {
+        creation.attestation = AttestationConveyance::kIndirect;
+      } else if (value == "direct") {
+        creation.attestation = AttestationConveyance::kDirect;
+      } else if (value == "enterprise") {
+        creation.attestation = AttestationConveyance::kEnterprise;
+      } else {
+        *error = "--attestation must be none, indirect, direct or enterprise";
+        return false;
+      }
+    } else if (name == "--attestation-format") {
+      creation.attestation_formats.push_back(value);
+    } else if (name == "--timeout") {
+      if (!ParseTimeout(value, registration ? &creation.timeout_ms : &request.timeout_ms,
+                        error)) {
+        return false;
+      }
+    } else if (name == "--alg") {
+      CoseAlgorithm alg = CoseAlgorithm::kEs256;
+      if (!ParseAlg(value, &alg, error)) return false;
+      creation.algorithms.push_back(alg);
+    }
+  }
+  if (!have_rp_id) {
+    *error = "missing required option --rp-id";
+    return false;
+  }
+  if (registration && creation.rp_name.empty()) {
+    *error = "missing required option --rp-name";
+    return false;
+  }
+  if (registration && creation.user_name.empty()) {
+    *error = "missing required option --user-name";
+    return false;
+  }
+  return true;
+}
+
+std::string_view OptionsHelp() {
+  return R"(Usage: passkey options registration --rp-id ID --rp-name NAME --user-name NAME
+         [options]
+       passkey options authentication --rp-id ID [options]
+
+Prints the options an RP sends to the browser, with a fresh 32-byte challenge
+from OpenSSL's CSPRNG: WebAuthn L3 PublicKeyCredentialCreationOptionsJSON
+(registration, for navigator.credentials.create()) or
+PublicKeyCredentialRequestOptionsJSON (authentication, for
+navigator.credentials.get()). Keep the challenge: verify-* needs it.
+
+Registration options (a value may begin with '-'; --opt=VALUE also works):
+  --rp-id ID                   the RP ID, a domain such as example.com
+  --rp-name NAME               the RP's display name
+  --user-name NAME             the account name (e.g. an e-mail address)
+  --user-display-name NAME     the user's display name (default: --user-name)
+  --user-id B64URL             the opaque user handle, 1..64 bytes (default:
+                               32 fresh random bytes; never derive it from
+                               the e-mail address)
+  --exclude CRED_ID[:T,...]    an existing credential of the user, base64url,
+                               with its transports, e.g. AbC:usb,nfc
+                               (repeatable)
+  --attachment A               platform | cross-platform (default: either)
+  --resident-key R             required (default) | preferred | discouraged
+  --user-verification V        required (default) | preferred | discouraged
+  --hint H                     security-key | client-device | hybrid
+                               (repeatable, most preferred first)
+  --attestation A              none (default) | indirect | direct | enterprise
+  --attestation-format F       preferred attestation format (repeatable)
+  --timeout MS                 timeout in milliseconds (default 300000; 0 =
+                               omitted)
+  --alg ALG                    pubKeyCredParams entry, by name (ES256, EdDSA,
+                               Ed25519, Ed448, ES384, ES512, PS256, PS384,
+                               PS512, RS256, RS384, RS512, RS1) or COSE number
+                               (repeatable, in order; default: every
+                               supported algorithm except RS1)
+
+Authentication options:
+  --rp-id ID                   the RP ID
+  --allow CRED_ID[:T,...]      an allowed credential (repeatable; none = any
+                               discoverable credential, no username needed)
+  --user-verification V        required (default) | preferred | discouraged
+  --hint H                     security-key | client-device | hybrid
+                               (repeatable)
+  --timeout MS                 timeout in milliseconds (default 300000)
+  -h, --help                   show this help
+
+Exit status: 0 (stdout: the options JSON, one line), 1 internal error
+(stdout: {"error": {...}}), 2 usage error (including an invalid --rp-id,
+--user-id size, duplicate --alg or --hint).
+)";
+}
+
 }  // namespace passkey::cli

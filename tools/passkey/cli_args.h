@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <passkey/bytes.h>
+#include <passkey/ceremony_options.h>
 #include <passkey/options.h>
 #include <passkey/types.h>
 
@@ -96,6 +97,25 @@ std::string_view MdsHelp();
 // since the Unix epoch (the fraction is dropped). nullopt when malformed or
 // outside 1970-01-01T00:00:00Z ... 9999-12-31T23:59:59Z.
 std::optional<UnixSeconds> ParseIso8601(std::string_view text);
+
+// OptionsArgs: `passkey options registration|authentication [options]`.
+struct OptionsArgs {
+  bool help = false;
+  Ceremony ceremony = Ceremony::kRegistration;
+  CreationOptionsParams creation;  // registration
+  bool user_id_given = false;      // false: a fresh user handle is generated
+  RequestOptionsParams request;    // authentication
+};
+
+// ParseOptionsArgs parses the words after `options` (the ceremony first),
+// with the conventions of ParseVerifyArgs. Value checks the library makes
+// (RP ID syntax, sizes, duplicates) are left to MakeRegistrationOptions /
+// MakeAuthenticationOptions.
+bool ParseOptionsArgs(const std::vector<std::string>& args, OptionsArgs* out,
+                      std::string* error);
+
+// OptionsHelp: the --help text of `options`.
+std::string_view OptionsHelp();
 
 // VerifyHelp returns the --help text of a verify-* command.
 std::string_view VerifyHelp(Ceremony ceremony);
