@@ -18,35 +18,15 @@ if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [[ "$seconds" -lt 1 ]]; then
   exit 2
 fi
 
-bash tools/install-deps.sh
-
-build=${PASSKEY_FUZZ_BUILD_DIR:-build/fuzz}
-CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DPASSKEY_BUILD_FUZZERS=ON -DPASSKEY_BUILD_TESTS=OFF -DPASSKEY_BUILD_TOOLS=OFF \
-  -DPASSKEY_ENABLE_INSTALL=OFF -DPASSKEY_SANITIZE=address,undefined >/dev/null
-cmake --build "$build" -j "${PASSKEY_JOBS:-2}"
+source fuzz/common.sh
+build=$fuzz_build_dir
+fuzz_build
 
 if [[ $# -gt 0 ]]; then
   targets=("$@")
 else
-  targets=()
-  for bin in "$build"/fuzz/*_fuzzer; do
-    name=$(basename "$bin")
-    targets+=("${name%_fuzzer}")
-  done
+  mapfile -t targets < <(fuzz_all_targets)
 fi
-
-dict_for() {
-  case "$1" in
-    base64url) ;;
-    client_data|*_json|credential_record) echo "fuzz/json.dict" ;;
-    *) echo "fuzz/cbor.dict" ;;
-  esac
-}
-
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 total_findings=0
 failed_targets=0
@@ -60,8 +40,7 @@ for t in "${targets[@]}"; do
   dirs=("$work")
   [[ -d "fuzz/corpus/$t" ]] && dirs+=("fuzz/corpus/$t")
   [[ -d "fuzz/regressions/$t" ]] && dirs+=("fuzz/regressions/$t")
-  args=(-max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048
-        -print_final_stats=1 -artifact_prefix="$artifacts/")
+  args=(-max_total_time="$seconds" "${fuzz_common_args[@]}" -artifact_prefix="$artifacts/")
   dict=$(dict_for "$t")
   [[ -n "$dict" ]] && args+=(-dict="$dict")
   log="$build/$t.log"

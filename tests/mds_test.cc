@@ -5,6 +5,7 @@
 // per-AAGUID anchors, and the status policy (alone and in registration).
 #include <passkey/mds.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 #include <passkey/testing/software_authenticator.h>
 #include <passkey/testing/test_ca.h>
 
+#include "base64.h"
 #include "test_util.h"
 
 namespace passkey {
@@ -623,6 +625,26 @@ TEST_F(MdsRegistrationTest, CompromisedModelIsRejectedAtRegistration) {
               HasError(ErrorCode::kAuthenticatorStatusCompromised));
   // Without the blob in the options there is no status policy.
   EXPECT_THAT(Register(kAaguidA, Options(&anchors, nullptr)), IsOk());
+}
+
+// Found by fuzz/mds_blob_fuzzer (regression input
+// fuzz/regressions/mds_blob/x5c-leaf-unknown-key-algorithm-internal-error):
+// an x5c certificate whose key OpenSSL cannot decode made X509_verify_cert
+// fail "internally" (internal_error) instead of certificate_invalid.
+TEST_F(MdsBlobTest, X5cCertificateWithUndecodableKeyIsCertificateInvalid) {
+  Bytes leaf = signer_->certificate_der();
+  // id-ecPublicKey 1.2.840.10045.2.1 → the unassigned 1.2.840.10045.2.5.
+  const Bytes oid = {0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};
+  const auto at = std::search(leaf.begin(), leaf.end(), oid.begin(), oid.end());
+  ASSERT_NE(at, leaf.end());
+  *(at + static_cast<std::ptrdiff_t>(oid.size()) - 1) = 0x05;
+  const std::string header = R"({"alg":"ES256","x5c":[")" + internal::Base64Encode(leaf) +
+                             R"(",")" + internal::Base64Encode(intermediate_->certificate_der()) +
+                             R"("]})";
+  const std::string jwt = Base64UrlEncode(AsBytes(header)) + "." +
+                          Base64UrlEncode(AsBytes(MdsPayloadJson(7, "2026-02-01", {}))) + "." +
+                          Base64UrlEncode(Bytes(64, 0x01));
+  EXPECT_THAT(MdsBlob::Verify(jwt, trust_, Options()), HasError(ErrorCode::kCertificateInvalid));
 }
 
 }  // namespace

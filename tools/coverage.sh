@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tools/coverage.sh: line coverage of src/ by the unit tests plus the fuzz
 # corpus replay, with clang-14 source-based coverage. Prints llvm-cov's
-# per-file report and the total line coverage of src/; writes an HTML report
-# to build/coverage/html/.
+# per-file report, the files with the most lines not run, and the total line
+# coverage (library sources and public headers, and src/ alone); writes an
+# HTML report to build/coverage/html/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -39,5 +40,15 @@ llvm-cov-14 report "${objects[@]}" -instr-profile="$build/passkey.profdata" \
 llvm-cov-14 show "${objects[@]}" -instr-profile="$build/passkey.profdata" \
   -ignore-filename-regex="$ignore" -format=html -output-dir="$build/html" >/dev/null
 total=$(awk '/^TOTAL/ {print $10}' "$build/report.txt")
+# Columns: file, regions, missed, cover, functions, missed, executed, lines,
+# missed lines, line cover, ...
 echo
-echo "coverage: src/ line coverage $total (HTML: $build/html/index.html)"
+echo "largest uncovered areas (missed lines per file):"
+awk '$1 ~ /^(src|include)\// && $9 > 0 {printf "%6d  %-40s %s\n", $9, $1, $10}' "$build/report.txt" |
+  sort -rn | head -n 12
+src_only=$(awk '$1 ~ /^src\// {lines += $8; missed += $9}
+                END {printf "%.2f%% (%d lines, %d not run)", 100 * (lines - missed) / lines, lines, missed}' \
+           "$build/report.txt")
+echo
+echo "coverage: library line coverage $total (src/ and include/); src/ alone $src_only"
+echo "coverage: HTML report in $build/html/index.html"

@@ -154,6 +154,16 @@ Result<VerifyRun> RunVerify(const std::vector<X509Ptr>& chain,
   X509_VERIFY_PARAM_set_flags(param, flags);
   X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(policy.now));
 
+  // OpenSSL's chain building needs every certificate's public key (it asks
+  // whether each is self-signed) and reports an undecodable or unknown key
+  // as an internal error (rc < 0): that is bad input, not our failure.
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    if (X509_get0_pubkey(chain[i].get()) == nullptr) {
+      ERR_clear_error();
+      return Fail(ErrorCode::kCertificateInvalid,
+                  "certificate " + std::to_string(i) + " has no usable public key");
+    }
+  }
   VerifyRun run;
   const int rc = X509_verify_cert(ctx.get());
   if (rc < 0) {
