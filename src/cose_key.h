@@ -51,11 +51,11 @@ Result<std::int64_t> CoseKeyAlgorithm(ByteView cose_key);
 // Errors: kUnsupportedAlgorithm (alg this build cannot verify),
 // kInvalidPublicKey (everything else).
 //
-// `validation` = kStored (for a key from a credential record, which
-// registration validated with kFull) replaces OpenSSL's SP 800-56B RSA
-// public-key check — a Miller-Rabin test of n costing ~3 ms, 100 times the
-// signature check — by its structural part: n odd, e odd, 3 ≤ e < n.
-// Nothing else differs: EC points are always checked on the curve.
+// RSA keys get deterministic checks only (n odd, e odd, 3 <= e < n; and
+// with `validation` = kFull, for a new credential, also e > 2^16 as
+// SP 800-56B asks); kStored (a key from a credential record, which
+// registration checked with kFull) skips only the exponent floor.
+// Everything else is the same in both modes.
 Result<PublicKey> ImportCoseKey(ByteView cose_key,
                                 KeyValidation validation = KeyValidation::kFull);
 

@@ -50,4 +50,10 @@ if [[ -n "$summary" ]]; then
   echo "$summary"
   echo "ctest: $((total - failed - skipped)) passed, $failed failed, $skipped skipped"
 fi
+
+# The browser end-to-end test (label e2e, examples/server/e2e/run.sh) skips
+# itself when Chromium, Node.js or its node_modules are missing: say why.
+if grep -qE '^[[:space:]]*[0-9]+ - server_e2e \(Skipped\)$' "$log"; then
+  echo "ctest: server_e2e skipped: $(cat "$build_dir/e2e-artifacts/skipped.txt" 2>/dev/null || echo 'see examples/server/e2e/run.sh')"
+fi
 exit "$rc"

@@ -10,7 +10,43 @@ packages=(
   libgtest-dev libgmock-dev
   clang-14 libclang-rt-14-dev
   libbenchmark-dev
+  libcpp-httplib-dev libsqlite3-dev
+  chromium
 )
+# Node.js and npm for the browser e2e tests (examples/server/e2e), only when
+# missing: a Node.js from elsewhere (e.g. NodeSource, npm bundled) is kept.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+
+# The e2e tests' pinned playwright-core: `npm ci` only when node_modules is
+# missing or differs from package-lock.json (no network otherwise).
+e2e_node_modules() {
+  local dir
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/examples/server/e2e"
+  [[ -f "$dir/package-lock.json" ]] || return 0
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "install-deps: no npm; the e2e tests will be skipped" >&2
+    return 0
+  fi
+  # Every package the lock file pins must be installed at that version.
+  if node -e '
+      const fs = require("fs"), path = require("path"), dir = process.argv[1];
+      const lock = JSON.parse(fs.readFileSync(path.join(dir, "package-lock.json"), "utf8"));
+      for (const [p, meta] of Object.entries(lock.packages || {})) {
+        if (!p.startsWith("node_modules/")) continue;
+        const f = path.join(dir, p, "package.json");
+        if (!fs.existsSync(f) || JSON.parse(fs.readFileSync(f, "utf8")).version !== meta.version) process.exit(1);
+      }' "$dir" 2>/dev/null; then
+    echo "install-deps: e2e node_modules up to date"
+    return 0
+  fi
+  echo "install-deps: npm ci in $dir"
+  # Not fatal: without the registry the e2e test skips itself and says why.
+  if ! (cd "$dir" && npm ci --no-audit --no-fund); then
+    echo "install-deps: npm ci failed; the e2e tests will be skipped" >&2
+  fi
+}
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -22,6 +58,7 @@ done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: all ${#packages[@]} packages already installed"
+  e2e_node_modules
   exit 0
 fi
 
@@ -40,4 +77,5 @@ export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
   --no-install-recommends "${missing[@]}" </dev/null
+e2e_node_modules
 echo "install-deps: done"

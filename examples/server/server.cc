@@ -1,0 +1,810 @@
+#include "server.h"
+
+#include <chrono>
+#include <cstdio>
+#include <httplib.h>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include <passkey/aaguid_catalog.h>
+#include <passkey/authentication.h>
+#include <passkey/bytes.h>
+#include <passkey/ceremony_options.h>
+#include <passkey/credential_record.h>
+#include <passkey/options.h>
+#include <passkey/registration.h>
+#include <passkey/result.h>
+#include <passkey/types.h>
+
+#include "db.h"
+#include "rate_limiter.h"
+#include "sessions.h"
+
+namespace passkey_server {
+namespace {
+
+using nlohmann::json;
+using passkey::ErrorCode;
+using passkey::UnixSeconds;
+
+constexpr std::size_t kMaxNameBytes = 64;
+constexpr const char* kDefaultPasskeyName = "Passkey";
+// Challenge contexts (stored with the challenge, checked on verify).
+constexpr std::string_view kSignInContext = "signin";
+constexpr std::string_view kStepUpContext = "stepup";
+
+UnixSeconds Now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Dump never throws: invalid UTF-8 in a stored name becomes U+FFFD.
+std::string Dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void SendJson(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(Dump(body), "application/json");
+}
+
+void SendError(httplib::Response& res, int status, std::string_view code,
+               std::string_view message) {
+  SendJson(res, status, {{"error", {{"code", code}, {"message", message}}}});
+}
+
+// HTTP status for a library error (contract: 400 for input that does not
+// parse, 401 for a failed verification).
+int StatusFor(ErrorCode code) {
+  if (code == ErrorCode::kInternal)
+    return 500;
+  const std::string_view name = passkey::ErrorCodeName(code);
+  if (name.rfind("malformed_", 0) == 0 || code == ErrorCode::kCborLimitExceeded ||
+      code == ErrorCode::kCredentialIdTooLong || code == ErrorCode::kInvalidArgument) {
+    return 400;
+  }
+  return 401;
+}
+
+void SendLibraryError(httplib::Response& res, const passkey::Error& error) {
+  SendError(res, StatusFor(error.code), passkey::ErrorCodeName(error.code), error.message);
+}
+
+// ValidName: 1..64 bytes of UTF-8 without control characters, after
+// trimming spaces.
+std::optional<std::string> ValidName(const json& value) {
+  if (!value.is_string())
+    return std::nullopt;
+  std::string_view text = value.get_ref<const std::string&>();
+  while (!text.empty() && text.front() == ' ')
+    text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ')
+    text.remove_suffix(1);
+  if (text.empty() || text.size() > kMaxNameBytes)
+    return std::nullopt;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f)
+      return std::nullopt;
+    std::size_t extra = 0;
+    if (c < 0x80) {
+      extra = 0;
+    } else if ((c & 0xe0) == 0xc0 && c >= 0xc2) {
+      extra = 1;
+    } else if ((c & 0xf0) == 0xe0) {
+      extra = 2;
+    } else if ((c & 0xf8) == 0xf0 && c <= 0xf4) {
+      extra = 3;
+    } else {
+      return std::nullopt;
+    }
+    if (i + extra >= text.size() && extra > 0)
+      return std::nullopt;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80)
+        return std::nullopt;
+    }
+    i += extra + 1;
+  }
+  return std::string(text);
+}
+
+json UserJson(const User& user) {
+  return {{"name", user.name}, {"displayName", user.display_name}};
+}
+
+json PasskeyJson(const StoredPasskey& passkey) {
+  const passkey::CredentialRecord& record = passkey.record;
+  json out = json::object();
+  out["id"] = passkey::Base64UrlEncode(record.id);
+  out["name"] = passkey.name;
+  if (record.provider.has_value()) {
+    out["provider"] = {{"name", record.provider->name},
+                       {"iconLight", record.provider->icon_light},
+                       {"iconDark", record.provider->icon_dark}};
+  } else {
+    out["provider"] = nullptr;
+  }
+  const auto device_type = passkey::DeviceTypeOf(record);
+  if (device_type.has_value()) {
+    out["deviceType"] =
+        *device_type == passkey::DeviceType::kMultiDevice ? "multi_device" : "single_device";
+  } else {
+    out["deviceType"] = nullptr;
+  }
+  out["backupEligible"] = record.backup_eligible.value_or(false);
+  out["backupState"] = record.backup_state;
+  if (record.attachment.has_value()) {
+    out["attachment"] = std::string(passkey::AttachmentName(*record.attachment));
+  } else {
+    out["attachment"] = nullptr;
+  }
+  out["transports"] = record.transports;
+  out["aaguid"] = record.aaguid.ToString();
+  out["createdAt"] = passkey::FormatTimestamp(record.created_at.value_or(0));
+  if (record.last_used_at.has_value()) {
+    out["lastUsedAt"] = passkey::FormatTimestamp(*record.last_used_at);
+  } else {
+    out["lastUsedAt"] = nullptr;
+  }
+  out["signCount"] = record.sign_count;
+  return out;
+}
+
+// SendDbError maps a failed DbStatus to the contract's responses.
+void SendDbError(httplib::Response& res, DbStatus status) {
+  switch (status) {
+    case DbStatus::kNotFound:
+      SendError(res, 404, "not_found", "no such passkey");
+      return;
+    case DbStatus::kUsernameTaken:
+      SendError(res, 409, "username_taken", "that username is taken");
+      return;
+    case DbStatus::kCredentialExists:
+      SendError(res, 409, "credential_already_registered", "this passkey is already registered");
+      return;
+    case DbStatus::kConflict:
+      SendError(res, 401, "sign_count_rollback",
+                "a concurrent sign-in used the same signature counter");
+      return;
+    case DbStatus::kOk:
+    case DbStatus::kError:
+      break;
+  }
+  SendError(res, 500, "internal_error", "database error");
+}
+
+// The request start time, for the log line (httplib runs routing and the
+// logger on the same worker thread).
+thread_local std::optional<std::chrono::steady_clock::time_point> g_request_start;
+
+}  // namespace
+
+class App::Impl {
+ public:
+  Impl(ServerConfig config, Database& db)
+      : config_(std::move(config)),
+        db_(db),
+        limiter_(config_.rate_limit_per_minute),
+        secure_cookie_(!IsLocalhost(config_)) {
+    rp_.ids = {config_.rp_id};
+    rp_.origins = config_.origins;
+  }
+
+  bool Install(httplib::Server& server, std::string* error);
+
+ private:
+  static bool IsLocalhost(const ServerConfig& config) {
+    if (config.rp_id == "localhost")
+      return true;
+    for (const std::string& origin : config.origins) {
+      if (origin == "http://localhost" || origin.rfind("http://localhost:", 0) == 0)
+        return true;
+    }
+    return false;
+  }
+
+  // ---- Sessions ----
+  std::optional<Session> CurrentSession(const httplib::Request& req, UnixSeconds now) {
+    const std::string id = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
+    if (id.empty())
+      return std::nullopt;
+    return sessions_.Get(id, now);
+  }
+  // EnsureSession returns the current session or starts one (setting the
+  // cookie); nullopt only when the CSPRNG fails.
+  std::optional<Session> EnsureSession(const httplib::Request& req, httplib::Response& res,
+                                       UnixSeconds now) {
+    if (auto session = CurrentSession(req, now); session.has_value())
+      return session;
+    auto session = sessions_.Create(now);
+    if (session.has_value())
+      SetSessionCookie(res, session->id);
+    return session;
+  }
+  void SetSessionCookie(httplib::Response& res, std::string_view id) {
+    res.set_header("Set-Cookie", SessionCookieHeader(id, secure_cookie_));
+  }
+  // SignInAndReply: a new session id for `user_id` (no fixation), its
+  // cookie, and the 200 reply `body`.
+  void SignInAndReply(httplib::Response& res, const std::string& session_id,
+                      std::int64_t user_id, UnixSeconds now, const json& body) {
+    auto signed_in = sessions_.SignIn(session_id, user_id, now);
+    if (!signed_in.has_value())
+      return SendError(res, 500, "internal_error", "CSPRNG failure");
+    SetSessionCookie(res, signed_in->id);
+    SendJson(res, 200, body);
+  }
+  // SignedInUser: the session's user, or 401 not_signed_in already sent.
+  std::optional<std::pair<Session, User>> SignedInUser(const httplib::Request& req,
+                                                       httplib::Response& res, UnixSeconds now) {
+    auto session = CurrentSession(req, now);
+    if (session.has_value() && session->user_id.has_value()) {
+      User user;
+      const DbStatus status = db_.FindUserById(*session->user_id, &user);
+      if (status == DbStatus::kOk)
+        return std::make_pair(*session, user);
+      if (status == DbStatus::kError) {
+        SendDbError(res, status);
+        return std::nullopt;
+      }
+    }
+    SendError(res, 401, "not_signed_in", "sign in first");
+    return std::nullopt;
+  }
+
+  bool RateLimited(const httplib::Request& req, httplib::Response& res) {
+    if (limiter_.Allow(req.remote_addr, RateLimiter::Clock::now()))
+      return false;
+    res.set_header("Retry-After", "60");
+    SendError(res, 429, "too_many_requests", "too many verification attempts; wait a minute");
+    return true;
+  }
+
+  // ParseObject: the request body as a JSON object (an empty body is {}),
+  // or 400 invalid_request already sent.
+  static std::optional<json> ParseObject(const httplib::Request& req, httplib::Response& res) {
+    if (req.body.empty())
+      return json::object();
+    json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+      SendError(res, 400, "invalid_request", "the body is not a JSON object");
+      return std::nullopt;
+    }
+    return body;
+  }
+
+  // PutChallenge remembers `options.challenge` for (ceremony, session) and
+  // sends the options JSON.
+  void SendOptions(httplib::Response& res, passkey::Ceremony ceremony, const Session& session,
+                   const passkey::Result<passkey::GeneratedOptions>& options,
+                   std::string_view context, UnixSeconds now) {
+    if (!options.has_value()) {
+      SendLibraryError(res, options.error());
+      return;
+    }
+    auto stored = challenges_.Put(ceremony, session.id, options->challenge, context, now);
+    if (!stored.has_value()) {
+      SendLibraryError(res, stored.error());
+      return;
+    }
+    res.status = 200;
+    res.set_content(options->json, "application/json");
+  }
+
+  // TakeChallenge: the session's outstanding challenge for `ceremony` with
+  // the expected context, or 401 already sent.
+  std::optional<passkey::IssuedChallenge> TakeChallenge(httplib::Response& res,
+                                                        passkey::Ceremony ceremony,
+                                                        const std::optional<Session>& session,
+                                                        std::optional<std::string_view> context,
+                                                        UnixSeconds now) {
+    if (!session.has_value()) {
+      SendError(res, 401, "challenge_not_found", "no session: request options first");
+      return std::nullopt;
+    }
+    auto issued = challenges_.Take(ceremony, session->id, now);
+    if (!issued.has_value()) {
+      SendLibraryError(res, issued.error());
+      return std::nullopt;
+    }
+    if (context.has_value() && issued->context != *context) {
+      SendError(res, 401, "challenge_not_found",
+                "the outstanding challenge was issued for another ceremony");
+      return std::nullopt;
+    }
+    return std::move(issued).value();
+  }
+
+  std::vector<passkey::CredentialDescriptor> Descriptors(
+      const std::vector<StoredPasskey>& passkeys) {
+    std::vector<passkey::CredentialDescriptor> out;
+    out.reserve(passkeys.size());
+    for (const StoredPasskey& passkey : passkeys) {
+      out.push_back({passkey.record.id, passkey.record.transports});
+    }
+    return out;
+  }
+
+  // VerifyAssertion: the part sign-in and step-up share once the passkey is
+  // found: §7.2 against the stored record, then the atomic record update.
+  // Returns false with the response already sent.
+  bool VerifyAssertion(httplib::Response& res, const passkey::AuthenticationResponse& response,
+                       const passkey::IssuedChallenge& issued, const StoredPasskey& stored,
+                       const User& user, passkey::UserVerification uv, UnixSeconds now) {
+    passkey::AuthenticationOptions options;
+    options.rp = rp_;
+    options.challenge = issued.challenge;
+    options.user_verification = uv;
+    options.user_handle = user.handle;
+    options.now = now;
+    auto result = passkey::VerifyAuthentication(options, stored.record, response);
+    if (!result.has_value()) {
+      SendLibraryError(res, result.error());
+      return false;
+    }
+    passkey::CredentialRecord updated = stored.record;
+    passkey::UpdateCredentialRecord(updated, *result);
+    if (result->backup_state_changed) {
+      std::fprintf(stderr, "passkey %s: backupState is now %s\n",
+                   passkey::Base64UrlEncode(updated.id).c_str(),
+                   updated.backup_state ? "true" : "false");
+    }
+    const DbStatus status = db_.UpdateAfterAuthentication(updated, stored.record.sign_count);
+    if (status == DbStatus::kNotFound) {
+      SendError(res, 401, "credential_not_found", "this passkey was removed");
+      return false;
+    }
+    if (status != DbStatus::kOk) {
+      SendDbError(res, status);
+      return false;
+    }
+    return true;
+  }
+
+  // ---- Handlers ----
+  void GetSession(const httplib::Request& req, httplib::Response& res);
+  void RegistrationOptions(const httplib::Request& req, httplib::Response& res);
+  void RegistrationVerify(const httplib::Request& req, httplib::Response& res);
+  void AuthenticationOptions(const httplib::Request& req, httplib::Response& res);
+  void AuthenticationVerify(const httplib::Request& req, httplib::Response& res);
+  void StepUpOptions(const httplib::Request& req, httplib::Response& res);
+  void StepUpVerify(const httplib::Request& req, httplib::Response& res);
+  void SignOut(const httplib::Request& req, httplib::Response& res);
+  void ListPasskeys(const httplib::Request& req, httplib::Response& res);
+  void RenamePasskey(const httplib::Request& req, httplib::Response& res);
+  void DeletePasskey(const httplib::Request& req, httplib::Response& res);
+
+  ServerConfig config_;
+  Database& db_;
+  passkey::RelyingParty rp_;
+  RateLimiter limiter_;
+  SessionStore sessions_;
+  passkey::InMemoryChallengeStore challenges_;
+  bool secure_cookie_;
+};
+
+void App::Impl::GetSession(const httplib::Request& req, httplib::Response& res) {
+  const UnixSeconds now = Now();
+  json body = {{"signedIn", false}, {"user", nullptr}, {"stepUpUntil", nullptr}};
+  auto session = CurrentSession(req, now);
+  if (session.has_value() && session->user_id.has_value()) {
+    User user;
+    const DbStatus status = db_.FindUserById(*session->user_id, &user);
+    if (status == DbStatus::kError)
+      return SendDbError(res, status);
+    if (status == DbStatus::kOk) {
+      body["signedIn"] = true;
+      body["user"] = UserJson(user);
+      if (session->step_up_until > now) {
+        body["stepUpUntil"] = passkey::FormatTimestamp(session->step_up_until);
+      }
+    }
+  }
+  SendJson(res, 200, body);
+}
+
+void App::Impl::RegistrationOptions(const httplib::Request& req, httplib::Response& res) {
+  const UnixSeconds now = Now();
+  auto body = ParseObject(req, res);
+  if (!body.has_value())
+    return;
+  auto session = EnsureSession(req, res, now);
+  if (!session.has_value())
+    return SendError(res, 500, "internal_error", "CSPRNG failure");
+
+  passkey::CreationOptionsParams params;
+  params.rp_id = config_.rp_id;
+  params.rp_name = config_.rp_name;
+  params.resident_key = passkey::ResidentKeyRequirement::kRequired;
+  params.user_verification = passkey::UserVerification::kPreferred;
+  params.attestation = passkey::AttestationConveyance::kNone;
+  json context;
+
+  User user;
+  const bool signed_in =
+      session->user_id.has_value() && db_.FindUserById(*session->user_id, &user) == DbStatus::kOk;
+  if (signed_in) {
+    // Adding a passkey to the signed-in account; the body is ignored.
+    std::vector<StoredPasskey> passkeys;
+    if (DbStatus status = db_.ListPasskeys(user.id, &passkeys); status != DbStatus::kOk) {
+      return SendDbError(res, status);
+    }
+    params.exclude_credentials = Descriptors(passkeys);
+    context = {{"mode", "add"}, {"userId", user.id}};
+  } else {
+    auto name = body->contains("username") ? ValidName((*body)["username"]) : std::nullopt;
+    if (!name.has_value()) {
+      return SendError(res, 400, "invalid_request",
+                       "username: 1 to 64 characters, no control characters");
+    }
+    std::optional<std::string> display_name = *name;
+    if (auto it = body->find("displayName");
+        it != body->end() && !(it->is_string() && it->get_ref<const std::string&>().empty())) {
+      display_name = ValidName(*it);
+      if (!display_name.has_value()) {
+        return SendError(res, 400, "invalid_request",
+                         "displayName: 1 to 64 characters, no control characters");
+      }
+    }
+    User existing;
+    const DbStatus status = db_.FindUserByName(*name, &existing);
+    if (status == DbStatus::kOk)
+      return SendDbError(res, DbStatus::kUsernameTaken);
+    if (status != DbStatus::kNotFound)
+      return SendDbError(res, status);
+    auto handle = passkey::GenerateUserHandle();
+    if (!handle.has_value())
+      return SendLibraryError(res, handle.error());
+    user.handle = std::move(handle).value();
+    user.name = *name;
+    user.display_name = *display_name;
+    context = {{"mode", "new"},
+               {"handle", passkey::Base64UrlEncode(user.handle)},
+               {"name", user.name},
+               {"displayName", user.display_name}};
+  }
+  params.user_id = user.handle;
+  params.user_name = user.name;
+  params.user_display_name = user.display_name;
+  SendOptions(res, passkey::Ceremony::kRegistration, *session,
+              passkey::MakeRegistrationOptions(params), Dump(context), now);
+}
+
+void App::Impl::RegistrationVerify(const httplib::Request& req, httplib::Response& res) {
+  if (RateLimited(req, res))
+    return;
+  const UnixSeconds now = Now();
+  auto session = CurrentSession(req, now);
+  auto response = passkey::ParseRegistrationResponseJson(req.body);
+  if (!response.has_value())
+    return SendLibraryError(res, response.error());
+  auto issued = TakeChallenge(res, passkey::Ceremony::kRegistration, session, std::nullopt, now);
+  if (!issued.has_value())
+    return;
+  const json context = json::parse(issued->context, nullptr, false);
+  if (!context.is_object() || !context.contains("mode")) {
+    return SendError(res, 500, "internal_error", "bad challenge context");
+  }
+
+  passkey::RegistrationOptions options;
+  options.rp = rp_;
+  options.challenge = issued->challenge;
+  options.user_verification = passkey::UserVerification::kPreferred;
+  options.now = now;
+  if (config_.catalog.has_value())
+    options.aaguid_catalog = &*config_.catalog;
+  auto record = passkey::VerifyRegistration(options, *response);
+  if (!record.has_value())
+    return SendLibraryError(res, record.error());
+
+  StoredPasskey stored;
+  stored.name = record->provider.has_value() && !record->provider->name.empty()
+                    ? record->provider->name
+                    : kDefaultPasskeyName;
+  if (stored.name.size() > kMaxNameBytes)
+    stored.name = kDefaultPasskeyName;
+  stored.record = std::move(record).value();
+
+  if (context["mode"] == "add") {
+    const std::int64_t user_id = context.value("userId", std::int64_t{0});
+    if (session->user_id != user_id) {
+      return SendError(res, 401, "not_signed_in", "the session changed during registration");
+    }
+    if (DbStatus status = db_.AddPasskey(user_id, stored.name, stored.record);
+        status != DbStatus::kOk) {
+      if (status == DbStatus::kNotFound) {
+        return SendError(res, 401, "not_signed_in", "the account no longer exists");
+      }
+      return SendDbError(res, status);
+    }
+    stored.user_id = user_id;
+    return SendJson(res, 200, {{"verified", true}, {"passkey", PasskeyJson(stored)}});
+  }
+
+  User user;
+  auto handle = passkey::Base64UrlDecode(context.value("handle", std::string()));
+  if (!handle.has_value())
+    return SendError(res, 500, "internal_error", "bad challenge context");
+  user.handle = std::move(handle).value();
+  user.name = context.value("name", std::string());
+  user.display_name = context.value("displayName", std::string());
+  user.created_at = now;
+  User created;
+  // The user and the passkey are written in one transaction.
+  if (DbStatus status = db_.CreateUserWithPasskey(user, stored.name, stored.record, &created);
+      status != DbStatus::kOk) {
+    return SendDbError(res, status);
+  }
+  stored.user_id = created.id;
+  SignInAndReply(res, session->id, created.id, now,
+                 {{"verified", true}, {"passkey", PasskeyJson(stored)}});
+}
+
+void App::Impl::AuthenticationOptions(const httplib::Request& req, httplib::Response& res) {
+  const UnixSeconds now = Now();
+  auto session = EnsureSession(req, res, now);
+  if (!session.has_value())
+    return SendError(res, 500, "internal_error", "CSPRNG failure");
+  passkey::RequestOptionsParams params;
+  params.rp_id = config_.rp_id;
+  params.user_verification = passkey::UserVerification::kPreferred;
+  // allowCredentials stays empty: discoverable credentials, no username.
+  SendOptions(res, passkey::Ceremony::kAuthentication, *session,
+              passkey::MakeAuthenticationOptions(params), kSignInContext, now);
+}
+
+void App::Impl::AuthenticationVerify(const httplib::Request& req, httplib::Response& res) {
+  if (RateLimited(req, res))
+    return;
+  const UnixSeconds now = Now();
+  auto session = CurrentSession(req, now);
+  auto response = passkey::ParseAuthenticationResponseJson(req.body);
+  if (!response.has_value())
+    return SendLibraryError(res, response.error());
+  auto issued =
+      TakeChallenge(res, passkey::Ceremony::kAuthentication, session, kSignInContext, now);
+  if (!issued.has_value())
+    return;
+
+  StoredPasskey stored;
+  DbStatus status = db_.FindPasskey(response->raw_id, &stored);
+  if (status == DbStatus::kNotFound) {
+    return SendError(res, 401, "credential_not_found", "no account has this passkey");
+  }
+  if (status != DbStatus::kOk)
+    return SendDbError(res, status);
+  User user;
+  status = db_.FindUserById(stored.user_id, &user);
+  if (status != DbStatus::kOk)
+    return SendDbError(res, status);
+  // §7.2: "If the user was not identified before the authentication ceremony
+  // was initiated, verify that response.userHandle is present" — and the
+  // library checks it equals the owner's handle.
+  if (!response->user_handle.has_value()) {
+    return SendError(res, 401, "user_handle_mismatch",
+                     "userHandle is absent (a discoverable credential returns it)");
+  }
+  if (!VerifyAssertion(res, *response, *issued, stored, user, passkey::UserVerification::kPreferred,
+                       now)) {
+    return;
+  }
+  SignInAndReply(res, session->id, user.id, now, {{"verified", true}, {"user", UserJson(user)}});
+}
+
+void App::Impl::StepUpOptions(const httplib::Request& req, httplib::Response& res) {
+  const UnixSeconds now = Now();
+  auto signed_in = SignedInUser(req, res, now);
+  if (!signed_in.has_value())
+    return;
+  const auto& [session, user] = *signed_in;
+  std::vector<StoredPasskey> passkeys;
+  if (DbStatus status = db_.ListPasskeys(user.id, &passkeys); status != DbStatus::kOk) {
+    return SendDbError(res, status);
+  }
+  passkey::RequestOptionsParams params;
+  params.rp_id = config_.rp_id;
+  params.allow_credentials = Descriptors(passkeys);
+  params.user_verification = passkey::UserVerification::kRequired;
+  SendOptions(res, passkey::Ceremony::kAuthentication, session,
+              passkey::MakeAuthenticationOptions(params), kStepUpContext, now);
+}
+
+void App::Impl::StepUpVerify(const httplib::Request& req, httplib::Response& res) {
+  if (RateLimited(req, res))
+    return;
+  const UnixSeconds now = Now();
+  auto signed_in = SignedInUser(req, res, now);
+  if (!signed_in.has_value())
+    return;
+  const auto& [session, user] = *signed_in;
+  auto response = passkey::ParseAuthenticationResponseJson(req.body);
+  if (!response.has_value())
+    return SendLibraryError(res, response.error());
+  auto issued =
+      TakeChallenge(res, passkey::Ceremony::kAuthentication, session, kStepUpContext, now);
+  if (!issued.has_value())
+    return;
+  StoredPasskey stored;
+  const DbStatus status = db_.FindPasskey(response->raw_id, &stored);
+  if (status == DbStatus::kNotFound || (status == DbStatus::kOk && stored.user_id != user.id)) {
+    return SendError(res, 401, "credential_not_found", "not a passkey of the signed-in user");
+  }
+  if (status != DbStatus::kOk)
+    return SendDbError(res, status);
+  if (!VerifyAssertion(res, *response, *issued, stored, user, passkey::UserVerification::kRequired,
+                       now)) {
+    return;
+  }
+  const UnixSeconds until = now + kStepUpSeconds;
+  sessions_.SetStepUp(session.id, until);
+  SendJson(res, 200, {{"verified", true}, {"stepUpUntil", passkey::FormatTimestamp(until)}});
+}
+
+void App::Impl::SignOut(const httplib::Request& req, httplib::Response& res) {
+  const std::string id = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
+  if (!id.empty())
+    sessions_.Remove(id);
+  SetSessionCookie(res, "");
+  res.status = 204;
+}
+
+void App::Impl::ListPasskeys(const httplib::Request& req, httplib::Response& res) {
+  auto signed_in = SignedInUser(req, res, Now());
+  if (!signed_in.has_value())
+    return;
+  const User& user = signed_in->second;
+  std::vector<StoredPasskey> passkeys;
+  if (DbStatus status = db_.ListPasskeys(user.id, &passkeys); status != DbStatus::kOk) {
+    return SendDbError(res, status);
+  }
+  json list = json::array();
+  for (const StoredPasskey& passkey : passkeys)
+    list.push_back(PasskeyJson(passkey));
+  SendJson(res, 200, {{"user", UserJson(user)}, {"passkeys", std::move(list)}});
+}
+
+void App::Impl::RenamePasskey(const httplib::Request& req, httplib::Response& res) {
+  auto signed_in = SignedInUser(req, res, Now());
+  if (!signed_in.has_value())
+    return;
+  const User& user = signed_in->second;
+  auto id = passkey::Base64UrlDecode(req.matches[1].str());
+  if (!id.has_value())
+    return SendError(res, 404, "not_found", "no such passkey");
+  auto body = ParseObject(req, res);
+  if (!body.has_value())
+    return;
+  auto name = body->contains("name") ? ValidName((*body)["name"]) : std::nullopt;
+  if (!name.has_value()) {
+    return SendError(res, 400, "invalid_request",
+                     "name: 1 to 64 characters, no control characters");
+  }
+  if (DbStatus status = db_.RenamePasskey(user.id, *id, *name); status != DbStatus::kOk) {
+    return SendDbError(res, status);
+  }
+  StoredPasskey stored;
+  if (DbStatus status = db_.FindPasskey(*id, &stored); status != DbStatus::kOk) {
+    return SendDbError(res, status);
+  }
+  SendJson(res, 200, PasskeyJson(stored));
+}
+
+void App::Impl::DeletePasskey(const httplib::Request& req, httplib::Response& res) {
+  auto signed_in = SignedInUser(req, res, Now());
+  if (!signed_in.has_value())
+    return;
+  const User& user = signed_in->second;
+  auto id = passkey::Base64UrlDecode(req.matches[1].str());
+  if (!id.has_value())
+    return SendError(res, 404, "not_found", "no such passkey");
+  if (DbStatus status = db_.DeletePasskey(user.id, *id); status != DbStatus::kOk) {
+    return SendDbError(res, status);
+  }
+  res.status = 204;
+}
+
+bool App::Impl::Install(httplib::Server& server, std::string* error) {
+  if (!server.set_mount_point("/", config_.static_dir)) {
+    *error = "--static " + config_.static_dir + " is not a directory";
+    return false;
+  }
+  server.set_file_extension_and_mimetype_mapping("svg", "image/svg+xml");
+  server.set_payload_max_length(kMaxBodyBytes);
+  // Idle keep-alive connections hold a worker (and delay shutdown) this long.
+  server.set_keep_alive_timeout(2);
+  server.set_default_headers({
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "no-referrer"},
+      {"Cache-Control", "no-store"},
+      {"Content-Security-Policy",
+       "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+       "frame-ancestors 'none'"},
+  });
+
+  auto route = [this](void (Impl::*handler)(const httplib::Request&, httplib::Response&)) {
+    return [this, handler](const httplib::Request& req, httplib::Response& res) {
+      (this->*handler)(req, res);
+    };
+  };
+  server.Get("/api/session", route(&Impl::GetSession));
+  server.Post("/registration/options", route(&Impl::RegistrationOptions));
+  server.Post("/registration/verify", route(&Impl::RegistrationVerify));
+  server.Post("/authentication/options", route(&Impl::AuthenticationOptions));
+  server.Post("/authentication/verify", route(&Impl::AuthenticationVerify));
+  server.Post("/stepup/options", route(&Impl::StepUpOptions));
+  server.Post("/stepup/verify", route(&Impl::StepUpVerify));
+  server.Post("/signout", route(&Impl::SignOut));
+  server.Get("/passkeys", route(&Impl::ListPasskeys));
+  server.Patch(R"(/passkeys/([A-Za-z0-9_-]+))", route(&Impl::RenamePasskey));
+  server.Delete(R"(/passkeys/([A-Za-z0-9_-]+))", route(&Impl::DeletePasskey));
+
+  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    g_request_start = std::chrono::steady_clock::now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  // Errors httplib produces itself (404 for an unknown path, 413, 400 for a
+  // request it cannot parse) get the same JSON shape as ours.
+  server.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty())
+          return httplib::Server::HandlerResponse::Unhandled;
+        switch (res.status) {
+          case 404:
+            SendError(res, 404, "not_found", "no such resource");
+            break;
+          case 413:
+            SendError(res, 413, "payload_too_large", "the request body is over 64 KiB");
+            break;
+          case 400:
+            SendError(res, 400, "invalid_request", "malformed HTTP request");
+            break;
+          default:
+            SendError(res, res.status, "http_" + std::to_string(res.status), "HTTP error");
+            break;
+        }
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        SendError(res, 500, "internal_error", "unexpected exception");
+      });
+  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    long long ms = 0;
+    if (g_request_start.has_value()) {
+      ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 *g_request_start)
+               .count();
+      g_request_start.reset();
+    }
+    // The path is percent-decoded client input: no control characters in
+    // the log (one line per request, always).
+    std::string path = req.path.substr(0, 200);
+    for (char& c : path) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+        c = '?';
+    }
+    static std::mutex log_mutex;
+    std::lock_guard<std::mutex> lock(log_mutex);
+    std::fprintf(stderr, "%s %s %d %lld\n", req.method.c_str(), path.c_str(), res.status, ms);
+    std::fflush(stderr);
+  });
+  return true;
+}
+
+App::App(ServerConfig config, Database& db)
+    : impl_(std::make_unique<Impl>(std::move(config), db)) {}
+App::~App() = default;
+
+bool App::Install(httplib::Server& server, std::string* error) {
+  return impl_->Install(server, error);
+}
+
+}  // namespace passkey_server

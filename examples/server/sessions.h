@@ -1,0 +1,69 @@
+// In-memory sessions keyed by the `sid` cookie.
+#ifndef PASSKEY_EXAMPLES_SERVER_SESSIONS_H_
+#define PASSKEY_EXAMPLES_SERVER_SESSIONS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace passkey_server {
+
+// kSessionCookie: the cookie's name.
+inline constexpr std::string_view kSessionCookie = "sid";
+
+// Session: what the server knows about one browser.
+struct Session {
+  std::string id;                       // 32 random bytes, base64url
+  std::optional<std::int64_t> user_id;  // set once signed in
+  std::int64_t step_up_until = 0;       // unix seconds; 0 = never
+  std::int64_t last_seen = 0;
+};
+
+// SessionStore: a mutex-guarded map. Sessions idle longer than idle_ttl are
+// dropped; when max_sessions is reached the least recently seen goes first.
+class SessionStore {
+ public:
+  static constexpr std::int64_t kDefaultIdleTtlSeconds = 24 * 60 * 60;
+  static constexpr std::size_t kDefaultMaxSessions = 100000;
+
+  explicit SessionStore(std::int64_t idle_ttl_seconds = kDefaultIdleTtlSeconds,
+                        std::size_t max_sessions = kDefaultMaxSessions);
+
+  // Create starts an anonymous session; nullopt when the CSPRNG fails.
+  std::optional<Session> Create(std::int64_t now);
+  // Get returns the live session `id` and marks it seen; nullopt when
+  // unknown or expired.
+  std::optional<Session> Get(std::string_view id, std::int64_t now);
+  // SignIn replaces session `old_id` (which may be empty or unknown) by a new
+  // session of `user_id` with a fresh id, so an id known before sign-in is
+  // worthless after it (session fixation). nullopt when the CSPRNG fails.
+  std::optional<Session> SignIn(std::string_view old_id, std::int64_t user_id, std::int64_t now);
+  // SetStepUp records a fresh user-verified assertion until `until`.
+  bool SetStepUp(std::string_view id, std::int64_t until);
+  void Remove(std::string_view id);
+  std::size_t size() const;
+
+ private:
+  std::optional<std::string> NewIdLocked();
+  void EvictLocked(std::int64_t now);
+
+  mutable std::mutex mutex_;
+  std::int64_t idle_ttl_;
+  std::size_t max_sessions_;
+  std::unordered_map<std::string, Session> sessions_;
+};
+
+// CookieValue returns the value of cookie `name` in a Cookie header, or "".
+std::string CookieValue(std::string_view header, std::string_view name);
+
+// SessionCookieHeader: the Set-Cookie value for session `id` (HttpOnly,
+// SameSite=Lax, Path=/, Secure when `secure`). An empty id clears the cookie.
+std::string SessionCookieHeader(std::string_view id, bool secure);
+
+}  // namespace passkey_server
+
+#endif  // PASSKEY_EXAMPLES_SERVER_SESSIONS_H_

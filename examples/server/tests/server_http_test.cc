@@ -1,0 +1,654 @@
+// HTTP tests: start the real passkey-server binary on a free port with a
+// fresh database and drive it with httplib::Client, using the library's
+// software authenticator where a browser would use a real one.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <httplib.h>
+#include <memory>
+#include <optional>
+#include <poll.h>
+#include <signal.h>
+#include <sstream>
+#include <stdlib.h>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <passkey/bytes.h>
+#include <passkey/testing/software_authenticator.h>
+#include <passkey/types.h>
+
+namespace {
+
+using nlohmann::json;
+using passkey::testing::SoftwareAuthenticator;
+
+constexpr const char* kOrigin = "http://localhost:8080";
+constexpr const char* kRpId = "localhost";
+
+// ServerProcess: one passkey-server child with its own temporary directory.
+class ServerProcess {
+ public:
+  // Start runs the server with --port 0 and waits for "listening on".
+  // `dir` holds the database; it is reused when the same dir is passed again.
+  static std::unique_ptr<ServerProcess> Start(const std::string& dir,
+                                              std::vector<std::string> extra = {}) {
+    auto server = std::unique_ptr<ServerProcess>(new ServerProcess(dir));
+    if (!server->Spawn(std::move(extra)))
+      return nullptr;
+    return server;
+  }
+
+  ~ServerProcess() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (stdout_fd_ >= 0)
+      close(stdout_fd_);
+  }
+
+  int port() const { return port_; }
+
+  // Stop sends SIGTERM and returns the exit status (-1 when it did not exit
+  // normally within 20 s).
+  int Stop() {
+    if (pid_ <= 0)
+      return -1;
+    kill(pid_, SIGTERM);
+    for (int i = 0; i < 2000; ++i) {
+      int status = 0;
+      const pid_t done = waitpid(pid_, &status, WNOHANG);
+      if (done == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return -1;
+  }
+
+  std::string Log() const {
+    std::ifstream file(dir_ + "/server.log");
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  }
+
+ private:
+  explicit ServerProcess(std::string dir) : dir_(std::move(dir)) {}
+
+  bool Spawn(std::vector<std::string> extra) {
+    std::vector<std::string> args = {PASSKEY_SERVER_PATH,
+                                     "--db",
+                                     dir_ + "/passkeys.db",
+                                     "--rp-id",
+                                     kRpId,
+                                     "--origin",
+                                     kOrigin,
+                                     "--port",
+                                     "0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    int out[2];
+    if (pipe(out) != 0)
+      return false;
+    const std::string log = dir_ + "/server.log";
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      const int err = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      if (err >= 0)
+        dup2(err, STDERR_FILENO);
+      close(out[0]);
+      close(out[1]);
+      std::vector<char*> argv;
+      for (std::string& arg : args)
+        argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    stdout_fd_ = out[0];
+    if (pid_ < 0)
+      return false;
+    // Read "listening on http://127.0.0.1:PORT\n" (ASan builds start slowly).
+    std::string line;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      pollfd fd{stdout_fd_, POLLIN, 0};
+      if (poll(&fd, 1, 100) <= 0)
+        continue;
+      char buffer[256];
+      const ssize_t n = read(stdout_fd_, buffer, sizeof(buffer));
+      if (n <= 0)
+        break;
+      line.append(buffer, static_cast<std::size_t>(n));
+    }
+    const std::string prefix = "listening on http://127.0.0.1:";
+    if (line.rfind(prefix, 0) != 0)
+      return false;
+    port_ = std::stoi(line.substr(prefix.size()));
+    return port_ > 0;
+  }
+
+  std::string dir_;
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  int port_ = 0;
+};
+
+// Reply: one HTTP response with its body parsed as JSON when it is JSON.
+struct Reply {
+  int status = 0;
+  json body;
+  std::string set_cookie;
+};
+
+// Browser: an HTTP client with one cookie (sid), like a browser tab.
+class Browser {
+ public:
+  explicit Browser(int port) : client_("127.0.0.1", port) {
+    client_.set_read_timeout(std::chrono::seconds(30));
+  }
+
+  Reply Get(const std::string& path) { return Finish(client_.Get(path.c_str(), Headers())); }
+  Reply Post(const std::string& path, const std::string& body) {
+    return Finish(client_.Post(path.c_str(), Headers(), body, "application/json"));
+  }
+  Reply Post(const std::string& path, const json& body) { return Post(path, body.dump()); }
+  Reply Patch(const std::string& path, const json& body) {
+    return Finish(client_.Patch(path.c_str(), Headers(), body.dump(), "application/json"));
+  }
+  Reply Delete(const std::string& path) { return Finish(client_.Delete(path.c_str(), Headers())); }
+
+  const std::string& sid() const { return sid_; }
+
+ private:
+  httplib::Headers Headers() const {
+    if (sid_.empty())
+      return {};
+    return {{"Cookie", "sid=" + sid_}};
+  }
+  Reply Finish(const httplib::Result& result) {
+    Reply reply;
+    if (!result)
+      return reply;
+    reply.status = result->status;
+    reply.body = json::parse(result->body, nullptr, false);
+    reply.set_cookie = result->get_header_value("Set-Cookie");
+    if (!reply.set_cookie.empty()) {
+      const std::size_t start = reply.set_cookie.find('=') + 1;
+      sid_ = reply.set_cookie.substr(start, reply.set_cookie.find(';') - start);
+    }
+    return reply;
+  }
+
+  httplib::Client client_;
+  std::string sid_;
+};
+
+passkey::Bytes Challenge(const Reply& options) {
+  auto decoded = passkey::Base64UrlDecode(options.body.value("challenge", std::string()));
+  return decoded.has_value() ? *decoded : passkey::Bytes();
+}
+
+std::string ErrorCode(const Reply& reply) {
+  if (!reply.body.is_object() || !reply.body.contains("error"))
+    return "<no error JSON>";
+  return reply.body["error"].value("code", std::string("<no code>"));
+}
+
+SoftwareAuthenticator MakeAuthenticator(const std::string& seed) {
+  auto authenticator = SoftwareAuthenticator::Create(passkey::CoseAlgorithm::kEs256, seed);
+  if (!authenticator.has_value())
+    std::abort();
+  return std::move(authenticator).value();
+}
+
+class ServerHttpTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "passkey-server-http-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override {
+    if (server_ != nullptr) {
+      const std::string log = server_->Log();
+      EXPECT_EQ(server_->Stop(), 0) << "SIGTERM must exit 0; log:\n" << log;
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  void StartServer(std::vector<std::string> extra = {}) {
+    server_ = ServerProcess::Start(dir_, std::move(extra));
+    ASSERT_NE(server_, nullptr) << "the server did not start";
+  }
+  int port() const { return server_->port(); }
+
+  // Register: sign-up of `username` with `authenticator` (platform, synced).
+  Reply Register(Browser& browser, const SoftwareAuthenticator& authenticator, const json& body,
+                 passkey::testing::Flags flags = {true, true, true, true},
+                 std::string origin = kOrigin) {
+    const Reply options = browser.Post("/registration/options", body);
+    if (options.status != 200)
+      return options;
+    passkey::testing::RegistrationParams params;
+    params.rp_id = kRpId;
+    params.origin = std::move(origin);
+    params.challenge = Challenge(options);
+    params.flags = flags;
+    params.attachment = passkey::Attachment::kPlatform;
+    params.transports = {"internal"};
+    auto response = authenticator.MakeCredentialJson(params);
+    EXPECT_TRUE(response.has_value());
+    return browser.Post("/registration/verify", *response);
+  }
+
+  // Assert: an assertion for `options` (the options reply) by `authenticator`.
+  static std::string Assertion(const Reply& options, const SoftwareAuthenticator& authenticator,
+                               const passkey::Bytes& user_handle, std::uint32_t sign_count,
+                               bool user_verified = true) {
+    passkey::testing::AssertionParams params;
+    params.rp_id = kRpId;
+    params.origin = kOrigin;
+    params.challenge = Challenge(options);
+    params.flags = {true, user_verified, true, true};
+    params.sign_count = sign_count;
+    params.attachment = passkey::Attachment::kPlatform;
+    params.user_handle = user_handle;
+    auto response = authenticator.GetAssertionJson(params);
+    EXPECT_TRUE(response.has_value());
+    return *response;
+  }
+
+  Reply SignIn(Browser& browser, const SoftwareAuthenticator& authenticator,
+               const passkey::Bytes& user_handle, std::uint32_t sign_count) {
+    const Reply options = browser.Post("/authentication/options", json::object());
+    EXPECT_EQ(options.status, 200);
+    return browser.Post("/authentication/verify",
+                        Assertion(options, authenticator, user_handle, sign_count));
+  }
+
+  std::string dir_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(ServerHttpTest, SessionIsSignedOutAtFirst) {
+  StartServer();
+  Browser browser(port());
+  const Reply reply = browser.Get("/api/session");
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, json::parse(R"({"signedIn":false,"user":null,"stepUpUntil":null})"));
+  EXPECT_EQ(browser.Get("/passkeys").status, 401);
+  EXPECT_EQ(ErrorCode(browser.Get("/passkeys")), "not_signed_in");
+}
+
+TEST_F(ServerHttpTest, RegistrationOptionsHaveTheContractShape) {
+  StartServer();
+  Browser browser(port());
+  const Reply reply =
+      browser.Post("/registration/options", json{{"username", "alice"}, {"displayName", "Alice"}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const json& o = reply.body;
+  EXPECT_EQ(Challenge(reply).size(), 32u);
+  EXPECT_EQ(o["rp"]["id"], kRpId);
+  EXPECT_EQ(o["user"]["name"], "alice");
+  EXPECT_EQ(o["user"]["displayName"], "Alice");
+  auto handle = passkey::Base64UrlDecode(o["user"]["id"].get<std::string>());
+  ASSERT_TRUE(handle.has_value());
+  EXPECT_EQ(handle->size(), 32u);
+  EXPECT_EQ(o["authenticatorSelection"]["residentKey"], "required");
+  EXPECT_EQ(o["authenticatorSelection"]["userVerification"], "preferred");
+  EXPECT_EQ(o["attestation"], "none");
+  EXPECT_EQ(o["excludeCredentials"], json::array());
+  EXPECT_EQ(o["hints"], json::array());
+  EXPECT_EQ(o["pubKeyCredParams"][0]["alg"], -7);
+  // The session cookie: HttpOnly, SameSite=Lax, not Secure on localhost.
+  EXPECT_EQ(reply.set_cookie, "sid=" + browser.sid() + "; Path=/; HttpOnly; SameSite=Lax");
+  EXPECT_EQ(browser.sid().size(), 43u);
+
+  EXPECT_EQ(ErrorCode(browser.Post("/registration/options", json{{"username", ""}})),
+            "invalid_request");
+  EXPECT_EQ(browser.Post("/registration/options", std::string("[1]")).status, 400);
+}
+
+TEST_F(ServerHttpTest, MalformedVerifyBodiesAre400WithErrorJson) {
+  StartServer();
+  Browser browser(port());
+  for (const char* path : {"/registration/verify", "/authentication/verify"}) {
+    for (const char* body : {"", "not json", "{}", R"({"id":"AAAA","type":"public-key"})"}) {
+      const Reply reply = browser.Post(path, std::string(body));
+      EXPECT_EQ(reply.status, 400) << path << " " << body;
+      EXPECT_EQ(ErrorCode(reply), "malformed_response") << path << " " << body;
+      EXPECT_TRUE(reply.body["error"]["message"].is_string());
+    }
+  }
+  // Signed out, step-up answers not_signed_in before looking at the body.
+  EXPECT_EQ(ErrorCode(browser.Post("/stepup/verify", std::string("{}"))), "not_signed_in");
+  EXPECT_EQ(ErrorCode(browser.Get("/no/such/path")), "not_found");
+}
+
+TEST_F(ServerHttpTest, OversizedBodiesAre413) {
+  StartServer();
+  Browser browser(port());
+  const Reply reply = browser.Post("/registration/verify", std::string(70 * 1024, 'a'));
+  EXPECT_EQ(reply.status, 413);
+  EXPECT_EQ(ErrorCode(reply), "payload_too_large");
+}
+
+TEST_F(ServerHttpTest, ServesThePage) {
+  StartServer();
+  httplib::Client client("127.0.0.1", port());
+  auto index = client.Get("/");
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->status, 200);
+  EXPECT_NE(index->body.find("id=\"passkey-list\""), std::string::npos);
+  for (const char* path : {"/app.js", "/style.css", "/passkey-light.svg", "/passkey-dark.svg"}) {
+    auto file = client.Get(path);
+    ASSERT_TRUE(file) << path;
+    EXPECT_EQ(file->status, 200) << path;
+  }
+  EXPECT_EQ(client.Get("/passkey-light.svg")->get_header_value("Content-Type"), "image/svg+xml");
+}
+
+TEST_F(ServerHttpTest, SignUpSignInStepUpRenameRemove) {
+  StartServer();
+  Browser browser(port());
+  const SoftwareAuthenticator phone = MakeAuthenticator("phone");
+
+  // Sign up: the user and the passkey are created; the session signs in with
+  // a new id.
+  (void)browser.Get("/api/session");
+  const Reply registered =
+      Register(browser, phone, {{"username", "alice"}, {"displayName", "Alice Example"}});
+  ASSERT_EQ(registered.status, 200) << registered.body;
+  EXPECT_EQ(registered.body["verified"], true);
+  const json passkey = registered.body["passkey"];
+  const std::string id = passkey::Base64UrlEncode(phone.credential_id());
+  EXPECT_EQ(passkey["id"], id);
+  EXPECT_EQ(passkey["name"], "Passkey");
+  EXPECT_EQ(passkey["provider"], nullptr);
+  EXPECT_EQ(passkey["deviceType"], "multi_device");
+  EXPECT_EQ(passkey["backupEligible"], true);
+  EXPECT_EQ(passkey["backupState"], true);
+  EXPECT_EQ(passkey["attachment"], "platform");
+  EXPECT_EQ(passkey["transports"], json::array({"internal"}));
+  EXPECT_EQ(passkey["aaguid"], "00000000-0000-0000-0000-000000000000");
+  EXPECT_TRUE(passkey["createdAt"].is_string());
+  EXPECT_EQ(passkey["lastUsedAt"], nullptr);
+  EXPECT_EQ(passkey["signCount"], 0);
+
+  Reply session = browser.Get("/api/session");
+  EXPECT_EQ(session.body["signedIn"], true);
+  EXPECT_EQ(session.body["user"], json::parse(R"({"name":"alice","displayName":"Alice Example"})"));
+
+  // The user handle the server chose, as the authenticator stored it.
+  Reply list = browser.Get("/passkeys");
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.body["passkeys"].size(), 1u);
+  const Reply again = browser.Post("/registration/options", json::object());
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(again.body["user"]["name"], "alice");
+  EXPECT_EQ(again.body["excludeCredentials"][0]["id"], id);
+  EXPECT_EQ(again.body["excludeCredentials"][0]["transports"], json::array({"internal"}));
+  const passkey::Bytes handle =
+      *passkey::Base64UrlDecode(again.body["user"]["id"].get<std::string>());
+
+  // Sign out, then sign in with the discoverable credential.
+  EXPECT_EQ(browser.Post("/signout", std::string()).status, 204);
+  EXPECT_EQ(browser.Get("/api/session").body["signedIn"], false);
+  const Reply signin_options = browser.Post("/authentication/options", json::object());
+  ASSERT_EQ(signin_options.status, 200);
+  EXPECT_EQ(signin_options.body["rpId"], kRpId);
+  EXPECT_EQ(signin_options.body.value("allowCredentials", json::array()), json::array());
+  EXPECT_EQ(signin_options.body["userVerification"], "preferred");
+  const std::string assertion = Assertion(signin_options, phone, handle, 1);
+  const Reply signed_in = browser.Post("/authentication/verify", assertion);
+  ASSERT_EQ(signed_in.status, 200) << signed_in.body;
+  EXPECT_EQ(
+      signed_in.body,
+      json::parse(R"({"verified":true,"user":{"name":"alice","displayName":"Alice Example"}})"));
+
+  // The same assertion again: its challenge was used up.
+  const Reply replay = browser.Post("/authentication/verify", assertion);
+  EXPECT_EQ(replay.status, 401);
+  EXPECT_EQ(ErrorCode(replay), "challenge_not_found");
+
+  // A counter that did not increase is refused.
+  const Reply rollback = SignIn(browser, phone, handle, 1);
+  EXPECT_EQ(rollback.status, 401);
+  EXPECT_EQ(ErrorCode(rollback), "sign_count_rollback");
+
+  list = browser.Get("/passkeys");
+  EXPECT_EQ(list.body["passkeys"][0]["signCount"], 1);
+  EXPECT_TRUE(list.body["passkeys"][0]["lastUsedAt"].is_string());
+
+  // Step-up: allowCredentials lists the user's passkeys; UV is required.
+  Reply stepup_options = browser.Post("/stepup/options", json::object());
+  ASSERT_EQ(stepup_options.status, 200);
+  EXPECT_EQ(stepup_options.body["userVerification"], "required");
+  EXPECT_EQ(stepup_options.body["allowCredentials"][0]["id"], id);
+  Reply stepup = browser.Post("/stepup/verify", Assertion(stepup_options, phone, handle, 2, false));
+  EXPECT_EQ(stepup.status, 401);
+  EXPECT_EQ(ErrorCode(stepup), "user_not_verified");
+  EXPECT_EQ(browser.Get("/api/session").body["stepUpUntil"], nullptr);
+  // A sign-in challenge is not a step-up challenge.
+  const Reply signin_challenge = browser.Post("/authentication/options", json::object());
+  stepup = browser.Post("/stepup/verify", Assertion(signin_challenge, phone, handle, 3));
+  EXPECT_EQ(ErrorCode(stepup), "challenge_not_found");
+  stepup_options = browser.Post("/stepup/options", json::object());
+  stepup = browser.Post("/stepup/verify", Assertion(stepup_options, phone, handle, 4));
+  ASSERT_EQ(stepup.status, 200) << stepup.body;
+  EXPECT_EQ(stepup.body["verified"], true);
+  EXPECT_EQ(browser.Get("/api/session").body["stepUpUntil"], stepup.body["stepUpUntil"]);
+
+  // Rename, with validation.
+  EXPECT_EQ(ErrorCode(browser.Patch("/passkeys/" + id, {{"name", ""}})), "invalid_request");
+  const Reply renamed = browser.Patch("/passkeys/" + id, {{"name", "  My phone "}});
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_EQ(renamed.body["name"], "My phone");
+  EXPECT_EQ(renamed.body["id"], id);
+  EXPECT_EQ(browser.Patch("/passkeys/AAAA", {{"name", "x"}}).status, 404);
+
+  // Remove; then signing in with it fails.
+  EXPECT_EQ(browser.Delete("/passkeys/" + id).status, 204);
+  const Reply removed_again = browser.Delete("/passkeys/" + id);
+  EXPECT_EQ(removed_again.status, 404);
+  EXPECT_EQ(ErrorCode(removed_again), "not_found");
+  EXPECT_EQ(browser.Get("/passkeys").body["passkeys"], json::array());
+  EXPECT_EQ(browser.Post("/signout", std::string()).status, 204);
+  const Reply gone = SignIn(browser, phone, handle, 5);
+  EXPECT_EQ(gone.status, 401);
+  EXPECT_EQ(ErrorCode(gone), "credential_not_found");
+}
+
+TEST_F(ServerHttpTest, SecondPasskeyAndOtherUsersPasskeys) {
+  StartServer();
+  Browser alice(port());
+  Browser bob(port());
+  const SoftwareAuthenticator phone = MakeAuthenticator("alice-phone");
+  const SoftwareAuthenticator key = MakeAuthenticator("alice-key");
+  const SoftwareAuthenticator bobs = MakeAuthenticator("bob-phone");
+  ASSERT_EQ(Register(alice, phone, {{"username", "alice"}}).status, 200);
+  // A USB key (BE=0): single-device.
+  const Reply second = Register(alice, key, json::object(), {true, true, false, false});
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(second.body["passkey"]["deviceType"], "single_device");
+  EXPECT_EQ(second.body["passkey"]["backupState"], false);
+  EXPECT_EQ(alice.Get("/passkeys").body["passkeys"].size(), 2u);
+
+  // Username taken (any case), and a credential already registered.
+  const Reply taken = bob.Post("/registration/options", json{{"username", "ALICE"}});
+  EXPECT_EQ(taken.status, 409);
+  EXPECT_EQ(ErrorCode(taken), "username_taken");
+  const Reply duplicate = Register(bob, phone, {{"username", "bob"}});
+  EXPECT_EQ(duplicate.status, 409);
+  EXPECT_EQ(ErrorCode(duplicate), "credential_already_registered");
+  // Bob was not created by the failed registration.
+  EXPECT_EQ(bob.Get("/api/session").body["signedIn"], false);
+  ASSERT_EQ(Register(bob, bobs, {{"username", "bob"}}).status, 200);
+
+  // Bob can neither see, rename, remove nor step up with Alice's passkeys.
+  const std::string alice_key = passkey::Base64UrlEncode(key.credential_id());
+  EXPECT_EQ(bob.Get("/passkeys").body["passkeys"].size(), 1u);
+  EXPECT_EQ(bob.Patch("/passkeys/" + alice_key, {{"name", "mine"}}).status, 404);
+  EXPECT_EQ(bob.Delete("/passkeys/" + alice_key).status, 404);
+  const Reply options = bob.Post("/stepup/options", json::object());
+  const Reply stolen = bob.Post("/stepup/verify", Assertion(options, key, {}, 7));
+  EXPECT_EQ(stolen.status, 401);
+  EXPECT_EQ(ErrorCode(stolen), "credential_not_found");
+}
+
+TEST_F(ServerHttpTest, RejectsAWrongOriginAndAMissingUserHandle) {
+  StartServer();
+  Browser browser(port());
+  const SoftwareAuthenticator phone = MakeAuthenticator("phone");
+  const Reply wrong = Register(browser, phone, {{"username", "mallory"}}, {true, true, true, true},
+                               "http://evil.example");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(ErrorCode(wrong), "origin_mismatch");
+  EXPECT_EQ(browser.Get("/api/session").body["signedIn"], false);
+
+  ASSERT_EQ(Register(browser, phone, {{"username", "alice"}}).status, 200);
+  EXPECT_EQ(browser.Post("/signout", std::string()).status, 204);
+  const Reply options = browser.Post("/authentication/options", json::object());
+  passkey::testing::AssertionParams params;
+  params.rp_id = kRpId;
+  params.origin = kOrigin;
+  params.challenge = Challenge(options);
+  params.sign_count = 1;
+  const Reply reply = browser.Post("/authentication/verify", *phone.GetAssertionJson(params));
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_EQ(ErrorCode(reply), "user_handle_mismatch");
+}
+
+TEST_F(ServerHttpTest, RateLimitsTheVerifyEndpointsPerClient) {
+  StartServer({"--rate-limit", "3"});
+  Browser browser(port());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(browser.Post("/authentication/verify", std::string("{}")).status, 400) << i;
+  }
+  const Reply limited = browser.Post("/registration/verify", std::string("{}"));
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(ErrorCode(limited), "too_many_requests");
+  EXPECT_EQ(ErrorCode(browser.Post("/stepup/verify", std::string("{}"))), "too_many_requests");
+  // Options and the rest are not limited.
+  EXPECT_EQ(browser.Post("/authentication/options", json::object()).status, 200);
+  EXPECT_EQ(browser.Get("/api/session").status, 200);
+}
+
+TEST_F(ServerHttpTest, ConcurrentSignInsWithOneCounterValueSucceedOnce) {
+  StartServer();
+  Browser owner(port());
+  const SoftwareAuthenticator phone = MakeAuthenticator("phone");
+  ASSERT_EQ(Register(owner, phone, {{"username", "alice"}}).status, 200);
+  const passkey::Bytes handle = *passkey::Base64UrlDecode(
+      owner.Post("/registration/options", json::object()).body["user"]["id"].get<std::string>());
+
+  constexpr int kTabs = 6;
+  std::vector<std::unique_ptr<Browser>> tabs;
+  std::vector<std::string> assertions;
+  for (int i = 0; i < kTabs; ++i) {
+    tabs.push_back(std::make_unique<Browser>(port()));
+    const Reply options = tabs.back()->Post("/authentication/options", json::object());
+    ASSERT_EQ(options.status, 200);
+    assertions.push_back(Assertion(options, phone, handle, 9));  // the same counter
+  }
+  std::atomic<int> ok{0};
+  std::atomic<int> rollback{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kTabs; ++i) {
+    threads.emplace_back([&, i] {
+      const Reply reply = tabs[static_cast<std::size_t>(i)]->Post(
+          "/authentication/verify", assertions[static_cast<std::size_t>(i)]);
+      if (reply.status == 200)
+        ++ok;
+      if (reply.status == 401 && ErrorCode(reply) == "sign_count_rollback")
+        ++rollback;
+    });
+  }
+  for (std::thread& thread : threads)
+    thread.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(rollback.load(), kTabs - 1);
+  EXPECT_EQ(owner.Get("/passkeys").body["passkeys"][0]["signCount"], 9);
+}
+
+TEST_F(ServerHttpTest, PasskeysSurviveARestart) {
+  StartServer();
+  const SoftwareAuthenticator phone = MakeAuthenticator("phone");
+  passkey::Bytes handle;
+  {
+    Browser browser(port());
+    ASSERT_EQ(Register(browser, phone, {{"username", "alice"}}).status, 200);
+    handle = *passkey::Base64UrlDecode(browser.Post("/registration/options", json::object())
+                                           .body["user"]["id"]
+                                           .get<std::string>());
+  }
+  ASSERT_EQ(server_->Stop(), 0);
+  StartServer();
+  Browser browser(port());
+  const Reply reply = SignIn(browser, phone, handle, 1);
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(browser.Get("/x%0Ay").status, 404);
+  // One line per request: METHOD PATH STATUS ms (written after the response,
+  // so read once the server has stopped).
+  ASSERT_EQ(server_->Stop(), 0);
+  const std::string log = server_->Log();
+  server_.reset();
+  EXPECT_NE(log.find("POST /registration/verify 200 "), std::string::npos) << log;
+  EXPECT_NE(log.find("POST /authentication/verify 200 "), std::string::npos) << log;
+  EXPECT_NE(log.find("GET /x?y 404 "), std::string::npos) << log;  // no raw newline
+}
+
+TEST_F(ServerHttpTest, CatalogFlagNamesTheProvider) {
+  const std::string catalog = dir_ + "/catalog.json";
+  std::ofstream(catalog) << R"({"01020304-0506-0708-0102-030405060708": {"name": "Test provider",
+      "icon_light": "data:image/svg+xml;base64,AA", "icon_dark": "data:image/svg+xml;base64,AB"}})";
+  StartServer({"--catalog", catalog});
+  Browser browser(port());
+  const SoftwareAuthenticator phone = MakeAuthenticator("phone");
+  const Reply options = browser.Post("/registration/options", json{{"username", "alice"}});
+  passkey::testing::RegistrationParams params;
+  params.rp_id = kRpId;
+  params.origin = kOrigin;
+  params.challenge = Challenge(options);
+  params.aaguid = *passkey::Aaguid::Parse("01020304-0506-0708-0102-030405060708");
+  const Reply reply = browser.Post("/registration/verify", *phone.MakeCredentialJson(params));
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.body["passkey"]["name"], "Test provider");
+  EXPECT_EQ(reply.body["passkey"]["provider"],
+            json::parse(R"({"name":"Test provider","iconLight":"data:image/svg+xml;base64,AA",
+                            "iconDark":"data:image/svg+xml;base64,AB"})"));
+  EXPECT_EQ(reply.body["passkey"]["attachment"], nullptr);
+}
+
+TEST(ServerFlagsTest, HelpAndUsageErrors) {
+  auto run = [](const std::string& args) {
+    const std::string command = std::string(PASSKEY_SERVER_PATH) + " " + args + " >/dev/null 2>&1";
+    const int status = std::system(command.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  EXPECT_EQ(run("--help"), 0);
+  EXPECT_EQ(run(""), 2);
+  EXPECT_EQ(run("--db x.db --rp-id localhost"), 2);           // no --origin
+  EXPECT_EQ(run("--db x.db --rp-id localhost --origin"), 2);  // missing value
+  EXPECT_EQ(run("--bogus"), 2);
+  EXPECT_EQ(run("--db x.db --rp-id l --origin http://l --port 70000"), 2);
+  EXPECT_EQ(run("--db x.db --rp-id l --origin http://l --catalog /nonexistent"), 2);
+}
+
+}  // namespace
