@@ -35,16 +35,22 @@ std::string FormatTimestamp(UnixSeconds time) {
   return buffer;
 }
 
-Result<UnixSeconds> ParseTimestamp(std::string_view text) {
+namespace {
+
+// ParseTime: "YYYY-MM-DDTHH:MM:SS[.fraction]" then the zone. `rfc3339`
+// also admits a numeric offset ±HH:MM and lower-case t/z (RFC 3339 §5.6)
+// and bounds the result to 1970-01-01T00:00:00Z ... 9999-12-31T23:59:59Z.
+Result<UnixSeconds> ParseTime(std::string_view text, bool rfc3339) {
   using namespace std::chrono;
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  const bool t_ok = text.size() > 10 && (text[10] == 'T' || (rfc3339 && text[10] == 't'));
   const bool shape = text.size() >= 20 && ReadDigits(text, 0, 4, &y) && text[4] == '-' &&
                      ReadDigits(text, 5, 2, &mo) && text[7] == '-' &&
-                     ReadDigits(text, 8, 2, &d) && text[10] == 'T' &&
+                     ReadDigits(text, 8, 2, &d) && t_ok &&
                      ReadDigits(text, 11, 2, &h) && text[13] == ':' &&
                      ReadDigits(text, 14, 2, &mi) && text[16] == ':' &&
                      ReadDigits(text, 17, 2, &s);
-  if (!shape) return internal::Fail(ErrorCode::kInvalidArgument, "not an ISO 8601 UTC time");
+  if (!shape) return internal::Fail(ErrorCode::kInvalidArgument, "not an ISO 8601 time");
   std::size_t pos = 19;
   if (pos < text.size() && text[pos] == '.') {
     ++pos;
@@ -54,8 +60,20 @@ Result<UnixSeconds> ParseTimestamp(std::string_view text) {
       return internal::Fail(ErrorCode::kInvalidArgument, "empty fraction of a second");
     }
   }
-  if (pos + 1 != text.size() || text[pos] != 'Z') {
-    return internal::Fail(ErrorCode::kInvalidArgument, "time must end in Z (UTC)");
+  std::int64_t offset = 0;
+  if (pos + 1 == text.size() && (text[pos] == 'Z' || (rfc3339 && text[pos] == 'z'))) {
+    // UTC
+  } else if (rfc3339 && pos + 6 == text.size() && (text[pos] == '+' || text[pos] == '-') &&
+             text[pos + 3] == ':') {
+    int off_h = 0, off_m = 0;
+    if (!ReadDigits(text, pos + 1, 2, &off_h) || !ReadDigits(text, pos + 4, 2, &off_m) ||
+        off_h > 23 || off_m > 59) {
+      return internal::Fail(ErrorCode::kInvalidArgument, "bad UTC offset");
+    }
+    offset = (text[pos] == '+' ? 1 : -1) * (off_h * 3600 + off_m * 60);
+  } else {
+    return internal::Fail(ErrorCode::kInvalidArgument,
+                          rfc3339 ? "time must end in Z or ±HH:MM" : "time must end in Z (UTC)");
   }
   const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)},
                            day{static_cast<unsigned>(d)}};
@@ -63,7 +81,18 @@ Result<UnixSeconds> ParseTimestamp(std::string_view text) {
     return internal::Fail(ErrorCode::kInvalidArgument, "time field out of range");
   }
   const sys_seconds tp = sys_days{ymd} + hours{h} + minutes{mi} + seconds{s};
-  return static_cast<UnixSeconds>(tp.time_since_epoch().count());
+  const std::int64_t result = static_cast<std::int64_t>(tp.time_since_epoch().count()) - offset;
+  // Four-digit years, from the epoch: what the record's timestamps hold.
+  if (rfc3339 && (result < 0 || result > 253402300799)) {
+    return internal::Fail(ErrorCode::kInvalidArgument, "time before 1970 or after 9999");
+  }
+  return static_cast<UnixSeconds>(result);
 }
+
+}  // namespace
+
+Result<UnixSeconds> ParseTimestamp(std::string_view text) { return ParseTime(text, false); }
+
+Result<UnixSeconds> ParseRfc3339Timestamp(std::string_view text) { return ParseTime(text, true); }
 
 }  // namespace passkey

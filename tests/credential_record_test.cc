@@ -504,6 +504,47 @@ TEST(TimestampTest, RejectsOutOfRangeFields) {
   EXPECT_THAT(ParseTimestamp("2000-02-29T00:00:00Z"), IsOk());
 }
 
+// ParseRfc3339Timestamp: what people type (the CLI's --now).
+TEST(TimestampTest, Rfc3339AcceptsOffsetsAndLowerCase) {
+  const struct {
+    const char* text;
+    UnixSeconds expected;
+  } cases[] = {
+      {"2023-11-14T22:13:20Z", 1700000000},
+      {"2023-11-14t22:13:20z", 1700000000},
+      {"2023-11-14T23:13:20+01:00", 1700000000},
+      {"2023-11-14T16:43:20-05:30", 1700000000},
+      {"2023-11-14T22:13:20.75+00:00", 1700000000},
+      {"1970-01-01T00:00:00Z", 0},
+      {"1970-01-01T01:00:00+01:00", 0},
+      {"9999-12-31T23:59:59Z", 253402300799},
+  };
+  for (const auto& c : cases) {
+    auto parsed = ParseRfc3339Timestamp(c.text);
+    ASSERT_THAT(parsed, IsOk()) << c.text;
+    EXPECT_EQ(*parsed, c.expected) << c.text;
+  }
+}
+
+TEST(TimestampTest, Rfc3339RejectsMalformedAndOutOfRange) {
+  for (const char* text : {
+           "",
+           "2023-11-14T22:13:20",         // no zone
+           "2023-11-14T22:13:20+0100",    // offset without colon
+           "2023-11-14T22:13:20+01",      // offset without minutes
+           "2023-11-14T22:13:20+24:00",   // offset hour
+           "2023-11-14T22:13:20+01:60",   // offset minute
+           "2023-11-14T22:13:20+01:00Z",  // trailing
+           "2023-11-14 22:13:20Z",
+           "2023-02-29T00:00:00Z",
+           "1969-12-31T23:59:59Z",        // before the epoch
+           "1970-01-01T00:30:00+01:00",   // before the epoch after the offset
+           "9999-12-31T23:59:59-00:01",   // after 9999 after the offset
+       }) {
+    EXPECT_THAT(ParseRfc3339Timestamp(text), HasError(ErrorCode::kInvalidArgument)) << text;
+  }
+}
+
 TEST(CredentialRecordTest, RoundTripsProvider) {
   CredentialRecord record = FullRecord();
   record.provider = AuthenticatorInfo{"Chrome on Mac", "data:image/svg+xml;base64,AA", "data:,x"};

@@ -28,6 +28,11 @@ std::string FormatTimestamp(UnixSeconds time);
 // ParseTimestamp accepts "YYYY-MM-DDTHH:MM:SS[.fraction]Z" (fraction
 // truncated); kInvalidArgument otherwise.
 Result<UnixSeconds> ParseTimestamp(std::string_view text);
+// ParseRfc3339Timestamp also accepts a numeric offset and lower-case t/z
+// (RFC 3339 §5.6): "YYYY-MM-DDTHH:MM:SS[.fraction](Z|z|±HH:MM)", within
+// 1970-01-01T00:00:00Z ... 9999-12-31T23:59:59Z; kInvalidArgument otherwise.
+// For times people type (the CLI's --now); records use ParseTimestamp.
+Result<UnixSeconds> ParseRfc3339Timestamp(std::string_view text);
 
 // RelyingParty: the identity the response must be bound to.
 struct RelyingParty {

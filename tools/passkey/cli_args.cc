@@ -190,7 +190,7 @@ bool Apply(const OptionSpec& spec, const std::string& value, VerifyArgs* out,
       out->allow_sha1_attestation = true;
       return true;
     case Opt::kNow: {
-      std::optional<UnixSeconds> now = ParseIso8601(value);
+      Result<UnixSeconds> now = ParseRfc3339Timestamp(value);
       if (!now.has_value()) {
         *error = "--now takes an ISO 8601 time such as 2025-01-31T12:00:00Z";
         return false;
@@ -251,36 +251,6 @@ bool Apply(const OptionSpec& spec, const std::string& value, VerifyArgs* out,
   *error = "internal: unhandled option " + name;
   return false;
 }
-
-bool ParseDigits(std::string_view text, std::size_t pos, std::size_t count, int* out) {
-  if (pos + count > text.size()) {
-    return false;
-  }
-  int value = 0;
-  for (std::size_t i = 0; i < count; ++i) {
-    char c = text[pos + i];
-    if (c < '0' || c > '9') {
-      return false;
-    }
-    value = value * 10 + (c - '0');
-  }
-  *out = value;
-  return true;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-// days_from_civil).
-std::int64_t DaysFromCivil(std::int64_t y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t yoe = y - era * 400;
-  const std::int64_t mp = (m + 9) % 12;
-  const std::int64_t doy = (153 * mp + 2) / 5 + d - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 // --mds and --mds-root go together.
 bool CheckMetadataArgs(const MetadataArgs& metadata, std::string* error) {
@@ -360,83 +330,13 @@ bool ParseSimple(const std::vector<std::string>& args, const SimpleOptionSpec (&
 
 }  // namespace
 
-// ParseNowValue: the --now value (defined after ParseIso8601's helpers).
-bool ParseNowValue(const std::string& value, std::optional<UnixSeconds>* now, std::string* error);
-
-std::optional<UnixSeconds> ParseIso8601(std::string_view text) {
-  // YYYY-MM-DDTHH:MM:SS
-  int year = 0;
-  int month = 0;
-  int day = 0;
-  int hour = 0;
-  int minute = 0;
-  int second = 0;
-  if (text.size() < 20 || !ParseDigits(text, 0, 4, &year) || text[4] != '-' ||
-      !ParseDigits(text, 5, 2, &month) || text[7] != '-' || !ParseDigits(text, 8, 2, &day) ||
-      (text[10] != 'T' && text[10] != 't') || !ParseDigits(text, 11, 2, &hour) || text[13] != ':' ||
-      !ParseDigits(text, 14, 2, &minute) || text[16] != ':' || !ParseDigits(text, 17, 2, &second)) {
-    return std::nullopt;
-  }
-  static constexpr int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 ||
-      second > 59) {
-    return std::nullopt;
-  }
-  int month_days = kDaysInMonth[month - 1];
-  if (month == 2 && IsLeap(year)) {
-    month_days = 29;
-  }
-  if (day > month_days) {
-    return std::nullopt;
-  }
-  std::size_t pos = 19;
-  if (text[pos] == '.') {  // fraction: at least one digit, dropped
-    ++pos;
-    std::size_t digits = 0;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      ++pos;
-      ++digits;
-    }
-    if (digits == 0) {
-      return std::nullopt;
-    }
-  }
-  std::int64_t offset_seconds = 0;
-  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
-    ++pos;
-  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-    const int sign = text[pos] == '+' ? 1 : -1;
-    int off_h = 0;
-    int off_m = 0;
-    if (!ParseDigits(text, pos + 1, 2, &off_h) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
-        !ParseDigits(text, pos + 4, 2, &off_m) || off_h > 23 || off_m > 59) {
-      return std::nullopt;
-    }
-    offset_seconds = sign * (off_h * 3600 + off_m * 60);
-    pos += 6;
-  } else {
-    return std::nullopt;  // a time zone is required
-  }
-  if (pos != text.size()) {
-    return std::nullopt;
-  }
-  const std::int64_t days = DaysFromCivil(year, month, day);
-  const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
-  // 1970-01-01T00:00:00Z ... 9999-12-31T23:59:59Z: what the record's
-  // four-digit-year timestamps can hold.
-  if (seconds < 0 || seconds > 253402300799) {
-    return std::nullopt;
-  }
-  return seconds;
-}
-
 bool ParseNowValue(const std::string& value, std::optional<UnixSeconds>* now, std::string* error) {
-  const std::optional<UnixSeconds> parsed = ParseIso8601(value);
+  const Result<UnixSeconds> parsed = ParseRfc3339Timestamp(value);
   if (!parsed.has_value()) {
     *error = "--now takes an ISO 8601 time such as 2025-01-31T12:00:00Z";
     return false;
   }
-  *now = parsed;
+  *now = *parsed;
   return true;
 }
 

@@ -93,10 +93,6 @@ bool ParseMdsVerifyArgs(const std::vector<std::string>& args, MdsVerifyArgs* out
 std::string_view AaguidHelp();
 std::string_view MdsHelp();
 
-// ParseIso8601 parses "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)" into seconds
-// since the Unix epoch (the fraction is dropped). nullopt when malformed or
-// outside 1970-01-01T00:00:00Z ... 9999-12-31T23:59:59Z.
-std::optional<UnixSeconds> ParseIso8601(std::string_view text);
 
 // OptionsArgs: `passkey options registration|authentication [options]`.
 struct OptionsArgs {
