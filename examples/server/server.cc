@@ -134,8 +134,8 @@ json PasskeyJson(const StoredPasskey& passkey) {
   }
   const auto device_type = passkey::DeviceTypeOf(record);
   if (device_type.has_value()) {
-    out["deviceType"] =
-        *device_type == passkey::DeviceType::kMultiDevice ? "multi_device" : "single_device";
+    // Spelled as in the credential record JSON (passkey::DeviceTypeName).
+    out["deviceType"] = std::string(passkey::DeviceTypeName(*device_type));
   } else {
     out["deviceType"] = nullptr;
   }

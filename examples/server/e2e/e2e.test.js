@@ -185,7 +185,7 @@ describe('passkey-server in Chromium', () => {
     assert.equal(verify.status, 200, JSON.stringify(verify.body));
     assert.equal(verify.body.verified, true);
     const pk = verify.body.passkey;
-    assert.equal(pk.deviceType, 'multi_device');
+    assert.equal(pk.deviceType, 'multiDevice');
     assert.equal(pk.backupEligible, true);
     assert.equal(pk.backupState, true);
     assert.equal(pk.attachment, 'platform');
@@ -301,7 +301,7 @@ describe('passkey-server in Chromium', () => {
                      [[passkeys.synced.id, ['internal']]]);
     assert.equal(verify.status, 200, JSON.stringify(verify.body));
     const pk = verify.body.passkey;
-    assert.equal(pk.deviceType, 'single_device');
+    assert.equal(pk.deviceType, 'singleDevice');
     assert.equal(pk.backupEligible, false);
     assert.equal(pk.backupState, false);
     assert.equal(pk.attachment, 'cross-platform');

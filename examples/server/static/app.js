@@ -127,7 +127,7 @@ function renderPasskey(passkey) {
                         synced ? 'synced' : 'this device only');
   badge.title = synced
     ? 'Backed up by its provider: available on your other devices.'
-    : (passkey.deviceType === 'multi_device'
+    : (passkey.deviceType === 'multiDevice'
       ? 'Can be synced, but is not backed up yet.'
       : 'Lives only on this authenticator.');
   title.append(badge);

@@ -381,7 +381,7 @@ TEST_F(ServerHttpTest, SignUpSignInStepUpRenameRemove) {
   EXPECT_EQ(passkey["id"], id);
   EXPECT_EQ(passkey["name"], "Passkey");
   EXPECT_EQ(passkey["provider"], nullptr);
-  EXPECT_EQ(passkey["deviceType"], "multi_device");
+  EXPECT_EQ(passkey["deviceType"], "multiDevice");
   EXPECT_EQ(passkey["backupEligible"], true);
   EXPECT_EQ(passkey["backupState"], true);
   EXPECT_EQ(passkey["attachment"], "platform");
@@ -486,7 +486,7 @@ TEST_F(ServerHttpTest, SecondPasskeyAndOtherUsersPasskeys) {
   // A USB key (BE=0): single-device.
   const Reply second = Register(alice, key, json::object(), {true, true, false, false});
   ASSERT_EQ(second.status, 200) << second.body;
-  EXPECT_EQ(second.body["passkey"]["deviceType"], "single_device");
+  EXPECT_EQ(second.body["passkey"]["deviceType"], "singleDevice");
   EXPECT_EQ(second.body["passkey"]["backupState"], false);
   EXPECT_EQ(alice.Get("/passkeys").body["passkeys"].size(), 2u);
 
