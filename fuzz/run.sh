@@ -44,6 +44,8 @@ for t in "${targets[@]}"; do
   dict=$(dict_for "$t")
   [[ -n "$dict" ]] && args+=(-dict="$dict")
   log="$build/$t.log"
+  # Only what this run writes counts (artifacts of earlier runs stay there).
+  artifacts_before=$(find "$artifacts" -type f | wc -l)
   echo "== $t (${seconds}s)"
   set +e
   "$bin" "${args[@]}" "${dirs[@]}" >"$log" 2>&1
@@ -52,7 +54,7 @@ for t in "${targets[@]}"; do
   execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
   rate=$(grep -oE 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
   features=$(grep -oE ' ft: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
-  findings=$(find "$artifacts" -type f | wc -l)
+  findings=$(( $(find "$artifacts" -type f | wc -l) - artifacts_before ))
   if [[ $rc -ne 0 && $findings -eq 0 ]]; then findings=1; fi
   if [[ $findings -gt 0 ]]; then
     echo "   FOUND something: see $log and $artifacts/"
