@@ -4,58 +4,14 @@
 #include <utility>
 
 #include <nlohmann/json.hpp>
-#include <openssl/bn.h>
-#include <openssl/ec.h>
-#include <openssl/evp.h>
 
 #include "base64.h"
-#include "crypto/openssl_ptr.h"
 #include "internal/result_macros.h"
 #include "testing/cbor_writer.h"
+#include "testing/jws_signer.h"
 
 namespace passkey::testing {
 namespace {
-
-using EcdsaSigPtr = internal::OpenSslPtr<ECDSA_SIG, ECDSA_SIG_free>;
-
-// JwsAlg: the JWS "alg" for a COSE algorithm, and the JOSE ECDSA component
-// size (0 for RSA).
-struct JwsAlg {
-  std::string name;
-  std::size_t ecdsa_component_bytes = 0;
-};
-
-Result<JwsAlg> JwsAlgFor(CoseAlgorithm alg) {
-  switch (alg) {
-    case CoseAlgorithm::kRs256: return JwsAlg{"RS256", 0};
-    case CoseAlgorithm::kRs384: return JwsAlg{"RS384", 0};
-    case CoseAlgorithm::kRs512: return JwsAlg{"RS512", 0};
-    case CoseAlgorithm::kPs256: return JwsAlg{"PS256", 0};
-    case CoseAlgorithm::kEs256: return JwsAlg{"ES256", 32};
-    case CoseAlgorithm::kEs384: return JwsAlg{"ES384", 48};
-    case CoseAlgorithm::kEs512: return JwsAlg{"ES512", 66};
-    default:
-      return Unexpected(ErrorCode::kUnsupportedAlgorithm,
-                        "safetynet builder: no JWS alg for this key");
-  }
-}
-
-// DerEcdsaToJose converts a DER Ecdsa-Sig-Value to r ‖ s (RFC 7518 §3.4).
-Result<Bytes> DerEcdsaToJose(const Bytes& der, std::size_t component_bytes) {
-  const unsigned char* cursor = der.data();
-  EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(der.size())));  // NOLINT
-  if (sig == nullptr) return Unexpected(ErrorCode::kInternal, "d2i_ECDSA_SIG failed");
-  const BIGNUM* r = nullptr;
-  const BIGNUM* s = nullptr;
-  ECDSA_SIG_get0(sig.get(), &r, &s);
-  Bytes out(2 * component_bytes);
-  const int width = static_cast<int>(component_bytes);
-  if (BN_bn2binpad(r, out.data(), width) != width ||
-      BN_bn2binpad(s, out.data() + component_bytes, width) != width) {  // NOLINT
-    return Unexpected(ErrorCode::kInternal, "BN_bn2binpad failed");
-  }
-  return out;
-}
 
 // SubjectAltNameDns: GeneralNames ::= SEQUENCE { dNSName [2] IA5String }.
 Bytes SubjectAltNameDns(const std::string& hostname) {
@@ -133,12 +89,13 @@ AttestationBuilder SafetyNetAttestation::Builder() const {
     if (options.response.has_value()) {
       response = *options.response;
     } else {
-      PASSKEY_ASSIGN_OR_RETURN(const JwsAlg alg, JwsAlgFor(state->key.algorithm()));
+      PASSKEY_ASSIGN_OR_RETURN(std::string alg, JwsAlgName(state->key));
       // Header: {"alg": …, "x5c": [base64 DER, …]}.
       nlohmann::json x5c = nlohmann::json::array();
       x5c.push_back(options.bad_x5c_base64 ? "not*base64" : internal::Base64Encode(state->certificate));
       for (const Bytes& extra : options.extra_certificates) x5c.push_back(internal::Base64Encode(extra));
-      nlohmann::json header = {{"alg", options.jws_alg.value_or(alg.name)}, {"x5c", x5c}};
+      nlohmann::json header = {{"alg", options.jws_alg.value_or(std::move(alg))},
+                             {"x5c", x5c}};
 
       // Payload: nonce = base64(SHA-256(authData ‖ clientDataHash)).
       Bytes att_to_be_signed(context.authenticator_data.begin(), context.authenticator_data.end());
@@ -161,17 +118,8 @@ AttestationBuilder SafetyNetAttestation::Builder() const {
 
       PASSKEY_RETURN_IF_ERROR(ApplyMembers(options.header_members, &header));
       PASSKEY_RETURN_IF_ERROR(ApplyMembers(options.payload_members, &payload));
-      const std::string header_text = header.dump();
-      const std::string payload_text = payload.dump();
-      std::string signing_input =
-          Base64UrlEncode(AsBytes(header_text)) + "." + Base64UrlEncode(AsBytes(payload_text));
-      PASSKEY_ASSIGN_OR_RETURN(Bytes signature, state->key.Sign(AsBytes(signing_input)));
-      if (alg.ecdsa_component_bytes != 0) {
-        PASSKEY_ASSIGN_OR_RETURN(signature,
-                                 DerEcdsaToJose(signature, alg.ecdsa_component_bytes));
-      }
-      if (options.tamper_signature && !signature.empty()) signature.back() ^= 0x01;
-      response = std::move(signing_input) + "." + Base64UrlEncode(signature);
+      PASSKEY_ASSIGN_OR_RETURN(response, SignCompactJws(state->key, header.dump(), payload.dump(),
+                                                        options.tamper_signature));
     }
 
     // attStmt {"ver": text, "response": bytes} (CTAP2 canonical order: "ver"

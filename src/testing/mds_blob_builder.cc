@@ -3,53 +3,15 @@
 #include <utility>
 
 #include <nlohmann/json.hpp>
-#include <openssl/bn.h>
-#include <openssl/ec.h>
 
 #include <passkey/testing/software_authenticator.h>
 
 #include "base64.h"
-#include "crypto/openssl_ptr.h"
 #include "internal/result_macros.h"
+#include "testing/jws_signer.h"
 
 namespace passkey::testing {
 namespace {
-
-using EcdsaSigPtr = internal::OpenSslPtr<ECDSA_SIG, ECDSA_SIG_free>;
-
-struct JwsAlg {
-  std::string name;
-  std::size_t ecdsa_component_bytes = 0;
-};
-
-Result<JwsAlg> JwsAlgFor(CoseAlgorithm alg) {
-  switch (alg) {
-    case CoseAlgorithm::kRs256: return JwsAlg{"RS256", 0};
-    case CoseAlgorithm::kPs256: return JwsAlg{"PS256", 0};
-    case CoseAlgorithm::kEs256: return JwsAlg{"ES256", 32};
-    case CoseAlgorithm::kEs384: return JwsAlg{"ES384", 48};
-    case CoseAlgorithm::kEs512: return JwsAlg{"ES512", 66};
-    default:
-      return Unexpected(ErrorCode::kUnsupportedAlgorithm, "mds builder: no JWS alg for this key");
-  }
-}
-
-// DerEcdsaToJose converts a DER Ecdsa-Sig-Value to r ‖ s (RFC 7518 §3.4).
-Result<Bytes> DerEcdsaToJose(const Bytes& der, std::size_t component_bytes) {
-  const unsigned char* cursor = der.data();
-  EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(der.size())));  // NOLINT
-  if (sig == nullptr) return Unexpected(ErrorCode::kInternal, "d2i_ECDSA_SIG failed");
-  const BIGNUM* r = nullptr;
-  const BIGNUM* s = nullptr;
-  ECDSA_SIG_get0(sig.get(), &r, &s);
-  Bytes out(2 * component_bytes);
-  const int width = static_cast<int>(component_bytes);
-  if (BN_bn2binpad(r, out.data(), width) != width ||
-      BN_bn2binpad(s, out.data() + component_bytes, width) != width) {  // NOLINT
-    return Unexpected(ErrorCode::kInternal, "BN_bn2binpad failed");
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -125,8 +87,9 @@ const Bytes& MdsBlobSigner::certificate_der() const noexcept { return state_->ce
 
 Result<std::string> MdsBlobSigner::Sign(std::string_view payload_json) const {
   const MdsBlobOptions& options = state_->options;
-  PASSKEY_ASSIGN_OR_RETURN(const JwsAlg alg, JwsAlgFor(state_->key.algorithm()));
-  nlohmann::ordered_json header = {{"alg", options.jws_alg.value_or(alg.name)}, {"typ", "JWT"}};
+  PASSKEY_ASSIGN_OR_RETURN(std::string alg, JwsAlgName(state_->key));
+  nlohmann::ordered_json header = {{"alg", options.jws_alg.value_or(std::move(alg))},
+                                   {"typ", "JWT"}};
   if (!options.omit_x5c) {
     nlohmann::ordered_json x5c = nlohmann::ordered_json::array();
     x5c.push_back(internal::Base64Encode(state_->certificate));
@@ -135,14 +98,7 @@ Result<std::string> MdsBlobSigner::Sign(std::string_view payload_json) const {
     }
     header["x5c"] = std::move(x5c);
   }
-  std::string signing_input =
-      Base64UrlEncode(AsBytes(header.dump())) + "." + Base64UrlEncode(AsBytes(payload_json));
-  PASSKEY_ASSIGN_OR_RETURN(Bytes signature, state_->key.Sign(AsBytes(signing_input)));
-  if (alg.ecdsa_component_bytes != 0) {
-    PASSKEY_ASSIGN_OR_RETURN(signature, DerEcdsaToJose(signature, alg.ecdsa_component_bytes));
-  }
-  if (options.tamper_signature && !signature.empty()) signature.back() ^= 0x01;
-  return std::move(signing_input) + "." + Base64UrlEncode(signature);
+  return SignCompactJws(state_->key, header.dump(), payload_json, options.tamper_signature);
 }
 
 }  // namespace passkey::testing
