@@ -323,6 +323,47 @@ class App::Impl {
     return std::move(issued).value();
   }
 
+  // AssertionInput: a parsed assertion, the challenge it must answer and the
+  // stored passkey it names.
+  struct AssertionInput {
+    passkey::AuthenticationResponse response;
+    passkey::IssuedChallenge issued;
+    StoredPasskey stored;
+  };
+
+  // ReadAssertion: the prologue sign-in and step-up share: parse the L3
+  // AuthenticationResponseJSON, take the session's outstanding challenge for
+  // `context`, find the passkey by its credential ID (owned by `owner` when
+  // given; `not_found` is the 401 message otherwise). nullopt with the
+  // response already sent.
+  std::optional<AssertionInput> ReadAssertion(const httplib::Request& req, httplib::Response& res,
+                                              const std::optional<Session>& session,
+                                              std::string_view context,
+                                              std::optional<std::int64_t> owner,
+                                              const char* not_found, UnixSeconds now) {
+    auto response = passkey::ParseAuthenticationResponseJson(req.body);
+    if (!response.has_value()) {
+      SendLibraryError(res, response.error());
+      return std::nullopt;
+    }
+    auto issued = TakeChallenge(res, passkey::Ceremony::kAuthentication, session, context, now);
+    if (!issued.has_value())
+      return std::nullopt;
+    StoredPasskey stored;
+    const DbStatus status = db_.FindPasskey(response->raw_id, &stored);
+    if (status == DbStatus::kNotFound ||
+        (status == DbStatus::kOk && owner.has_value() && stored.user_id != *owner)) {
+      SendError(res, 401, "credential_not_found", not_found);
+      return std::nullopt;
+    }
+    if (status != DbStatus::kOk) {
+      SendDbError(res, status);
+      return std::nullopt;
+    }
+    return AssertionInput{std::move(response).value(), std::move(issued).value(),
+                          std::move(stored)};
+  }
+
   std::vector<passkey::CredentialDescriptor> Descriptors(
       const std::vector<StoredPasskey>& passkeys) {
     std::vector<passkey::CredentialDescriptor> out;
@@ -566,33 +607,22 @@ void App::Impl::AuthenticationVerify(const httplib::Request& req, httplib::Respo
     return;
   const UnixSeconds now = Now();
   auto session = CurrentSession(req, now);
-  auto response = passkey::ParseAuthenticationResponseJson(req.body);
-  if (!response.has_value())
-    return SendLibraryError(res, response.error());
-  auto issued =
-      TakeChallenge(res, passkey::Ceremony::kAuthentication, session, kSignInContext, now);
-  if (!issued.has_value())
+  auto input = ReadAssertion(req, res, session, kSignInContext, std::nullopt,
+                             "no account has this passkey", now);
+  if (!input.has_value())
     return;
-
-  StoredPasskey stored;
-  DbStatus status = db_.FindPasskey(response->raw_id, &stored);
-  if (status == DbStatus::kNotFound) {
-    return SendError(res, 401, "credential_not_found", "no account has this passkey");
-  }
-  if (status != DbStatus::kOk)
-    return SendDbError(res, status);
+  const auto& [response, issued, stored] = *input;
   User user;
-  status = db_.FindUserById(stored.user_id, &user);
-  if (status != DbStatus::kOk)
+  if (DbStatus status = db_.FindUserById(stored.user_id, &user); status != DbStatus::kOk)
     return SendDbError(res, status);
   // §7.2: "If the user was not identified before the authentication ceremony
   // was initiated, verify that response.userHandle is present" — and the
   // library checks it equals the owner's handle.
-  if (!response->user_handle.has_value()) {
+  if (!response.user_handle.has_value()) {
     return SendError(res, 401, "user_handle_mismatch",
                      "userHandle is absent (a discoverable credential returns it)");
   }
-  if (!VerifyAssertion(res, *response, *issued, stored, user, passkey::UserVerification::kPreferred,
+  if (!VerifyAssertion(res, response, issued, stored, user, passkey::UserVerification::kPreferred,
                        now)) {
     return;
   }
@@ -625,22 +655,12 @@ void App::Impl::StepUpVerify(const httplib::Request& req, httplib::Response& res
   if (!signed_in.has_value())
     return;
   const auto& [session, user] = *signed_in;
-  auto response = passkey::ParseAuthenticationResponseJson(req.body);
-  if (!response.has_value())
-    return SendLibraryError(res, response.error());
-  auto issued =
-      TakeChallenge(res, passkey::Ceremony::kAuthentication, session, kStepUpContext, now);
-  if (!issued.has_value())
+  auto input = ReadAssertion(req, res, session, kStepUpContext, user.id,
+                             "not a passkey of the signed-in user", now);
+  if (!input.has_value())
     return;
-  StoredPasskey stored;
-  const DbStatus status = db_.FindPasskey(response->raw_id, &stored);
-  if (status == DbStatus::kNotFound || (status == DbStatus::kOk && stored.user_id != user.id)) {
-    return SendError(res, 401, "credential_not_found", "not a passkey of the signed-in user");
-  }
-  if (status != DbStatus::kOk)
-    return SendDbError(res, status);
-  if (!VerifyAssertion(res, *response, *issued, stored, user, passkey::UserVerification::kRequired,
-                       now)) {
+  if (!VerifyAssertion(res, input->response, input->issued, input->stored, user,
+                       passkey::UserVerification::kRequired, now)) {
     return;
   }
   const UnixSeconds until = now + kStepUpSeconds;
