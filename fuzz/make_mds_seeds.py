@@ -15,12 +15,13 @@ Usage: fuzz/make_mds_seeds.py OUT_DIR     (run from the repository root)
 """
 import base64
 import copy
-import hashlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
+
+from seed_util import write  # fuzz/seed_util.py (the script's directory is on sys.path)
 
 KEYS = "fuzz/mds_keys"
 RSA_KEY = "testdata/keys/rs256.pem"
@@ -28,15 +29,6 @@ RSA_KEY = "testdata/keys/rs256.pem"
 
 def b64u(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def write(out, target, data):
-    if isinstance(data, str):
-        data = data.encode()
-    d = os.path.join(out, target)
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, hashlib.sha1(data).hexdigest()), "wb") as f:
-        f.write(data)
 
 
 def openssl(*args, data=None):

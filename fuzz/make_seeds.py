@@ -8,22 +8,15 @@ Usage: fuzz/make_seeds.py TESTDATA_DIR OUT_DIR
 """
 import base64
 import glob
-import hashlib
 import json
 import os
 import struct
 import sys
 
+from seed_util import write  # fuzz/seed_util.py (the script's directory is on sys.path)
+
 def b64u(text):
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-def write(out, target, data):
-    if isinstance(data, str):
-        data = data.encode()
-    d = os.path.join(out, target)
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, hashlib.sha1(data).hexdigest()), "wb") as f:
-        f.write(data)
 
 def main():
     testdata, out = sys.argv[1], sys.argv[2]
