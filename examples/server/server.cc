@@ -260,6 +260,21 @@ class App::Impl {
     return std::nullopt;
   }
 
+  // OwnPasskeyId: the signed-in user's ID and the credential ID of the
+  // /passkeys/{id} path; nullopt with the response already sent.
+  std::optional<std::pair<std::int64_t, passkey::Bytes>> OwnPasskeyId(const httplib::Request& req,
+                                                                     httplib::Response& res) {
+    auto signed_in = SignedInUser(req, res, Now());
+    if (!signed_in.has_value())
+      return std::nullopt;
+    auto id = passkey::Base64UrlDecode(req.matches[1].str());
+    if (!id.has_value()) {
+      SendError(res, 404, "not_found", "no such passkey");
+      return std::nullopt;
+    }
+    return std::make_pair(signed_in->second.id, std::move(id).value());
+  }
+
   bool RateLimited(const httplib::Request& req, httplib::Response& res) {
     if (limiter_.Allow(req.remote_addr, RateLimiter::Clock::now()))
       return false;
@@ -692,13 +707,10 @@ void App::Impl::ListPasskeys(const httplib::Request& req, httplib::Response& res
 }
 
 void App::Impl::RenamePasskey(const httplib::Request& req, httplib::Response& res) {
-  auto signed_in = SignedInUser(req, res, Now());
-  if (!signed_in.has_value())
+  auto target = OwnPasskeyId(req, res);
+  if (!target.has_value())
     return;
-  const User& user = signed_in->second;
-  auto id = passkey::Base64UrlDecode(req.matches[1].str());
-  if (!id.has_value())
-    return SendError(res, 404, "not_found", "no such passkey");
+  const auto& [user_id, id] = *target;
   auto body = ParseObject(req, res);
   if (!body.has_value())
     return;
@@ -707,25 +719,22 @@ void App::Impl::RenamePasskey(const httplib::Request& req, httplib::Response& re
     return SendError(res, 400, "invalid_request",
                      "name: 1 to 64 characters, no control characters");
   }
-  if (DbStatus status = db_.RenamePasskey(user.id, *id, *name); status != DbStatus::kOk) {
+  if (DbStatus status = db_.RenamePasskey(user_id, id, *name); status != DbStatus::kOk) {
     return SendDbError(res, status);
   }
   StoredPasskey stored;
-  if (DbStatus status = db_.FindPasskey(*id, &stored); status != DbStatus::kOk) {
+  if (DbStatus status = db_.FindPasskey(id, &stored); status != DbStatus::kOk) {
     return SendDbError(res, status);
   }
   SendJson(res, 200, PasskeyJson(stored));
 }
 
 void App::Impl::DeletePasskey(const httplib::Request& req, httplib::Response& res) {
-  auto signed_in = SignedInUser(req, res, Now());
-  if (!signed_in.has_value())
+  auto target = OwnPasskeyId(req, res);
+  if (!target.has_value())
     return;
-  const User& user = signed_in->second;
-  auto id = passkey::Base64UrlDecode(req.matches[1].str());
-  if (!id.has_value())
-    return SendError(res, 404, "not_found", "no such passkey");
-  if (DbStatus status = db_.DeletePasskey(user.id, *id); status != DbStatus::kOk) {
+  const auto& [user_id, id] = *target;
+  if (DbStatus status = db_.DeletePasskey(user_id, id); status != DbStatus::kOk) {
     return SendDbError(res, status);
   }
   res.status = 204;
