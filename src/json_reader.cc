@@ -482,15 +482,9 @@ class Validator {
       if (ByteAt(text_, pos_) != ':') return Error("expected ':'");
       pos_ = SkipWhitespace(text_, pos_ + 1);
       if (!Value(level + 1, nullptr)) return false;
-      pos_ = SkipWhitespace(text_, pos_);
-      const int c = ByteAt(text_, pos_);
-      if (c == ',') {
-        pos_ = SkipWhitespace(text_, pos_ + 1);
-        continue;
-      }
-      if (c != '}') return Error("expected ',' or '}'");
-      ++pos_;
-      break;
+      const Step step = AfterItem('}', "expected ',' or '}'");
+      if (step == Step::kError) return false;
+      if (step == Step::kEnd) break;
     }
     if (HasDuplicate(keys_begin)) return Error("duplicate JSON object key");
     keys_.Truncate(keys_begin);
@@ -524,16 +518,28 @@ class Validator {
     }
     while (true) {
       if (!Value(level + 1, nullptr)) return false;
-      pos_ = SkipWhitespace(text_, pos_);
-      const int c = ByteAt(text_, pos_);
-      if (c == ',') {
-        pos_ = SkipWhitespace(text_, pos_ + 1);
-        continue;
-      }
-      if (c != ']') return Error("expected ',' or ']'");
-      ++pos_;
-      return true;
+      const Step step = AfterItem(']', "expected ',' or ']'");
+      if (step != Step::kMore) return step == Step::kEnd;
     }
+  }
+
+  // AfterItem: after an object member or array element, either ',' (then
+  // another item follows; whitespace after the comma is skipped) or the
+  // container's `close` (consumed); anything else is the error `expected`.
+  enum class Step { kMore, kEnd, kError };
+  Step AfterItem(char close, const char* expected) {
+    pos_ = SkipWhitespace(text_, pos_);
+    const int c = ByteAt(text_, pos_);
+    if (c == ',') {
+      pos_ = SkipWhitespace(text_, pos_ + 1);
+      return Step::kMore;
+    }
+    if (c != close) {
+      Error(expected);
+      return Step::kError;
+    }
+    ++pos_;
+    return Step::kEnd;
   }
 
   std::string_view text_;
