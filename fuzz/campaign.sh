@@ -120,7 +120,10 @@ for t in "${targets[@]}"; do
   # libFuzzer's -timeout is wall time; at nice 19 on a busy machine a fast
   # input can wait seconds for a CPU, so the campaign allows 300 s (the last
   # -timeout given wins).
-  args=("${fuzz_common_args[@]}" -timeout="$input_timeout" -artifact_prefix="$artifacts/")
+  # -report_slow_units is wall time too: without raising it, an input that
+  # merely waited for a CPU is written as a slow-unit artifact (a finding).
+  args=("${fuzz_common_args[@]}" -timeout="$input_timeout" -report_slow_units="$input_timeout"
+    -artifact_prefix="$artifacts/")
   dict=$(dict_for "$t")
   [[ -n "$dict" ]] && args+=(-dict="$dict")
   before=$(count_files "$corpus")
