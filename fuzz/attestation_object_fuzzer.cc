@@ -1,5 +1,6 @@
-// attestationObject: a parsed object's authData view lies inside the input
-// and the attStmt is a map.
+// attestationObject: a parsed object has a non-empty fmt, its authData view
+// lies inside the input, and its attStmt is a map — an array exactly when fmt
+// is "compound" (L3 §8.9).
 #include "attestation_object.h"
 #include "fuzz_check.h"
 
@@ -9,7 +10,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(parsed.error().code == passkey::ErrorCode::kMalformedAttestationObject);
     return 0;
   }
-  FUZZ_CHECK(parsed->att_stmt.is_map());
+  FUZZ_CHECK(!parsed->fmt.empty());
+  FUZZ_CHECK(parsed->fmt == "compound" ? parsed->att_stmt.is_array() : parsed->att_stmt.is_map());
   FUZZ_CHECK(parsed->auth_data.empty() ||
              (parsed->auth_data.data() >= data &&
               parsed->auth_data.data() + parsed->auth_data.size() <= data + size));

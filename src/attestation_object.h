@@ -15,7 +15,7 @@ namespace passkey::internal {
 // AttestationObject: views into the bytes it was parsed from.
 struct AttestationObject {
   std::string fmt;
-  CborValue att_stmt;   // a CBOR map
+  CborValue att_stmt;   // a CBOR map; an array for fmt "compound" (§8.9)
   ByteView auth_data;   // exact authData bytes (signed by attStmt)
 };
 

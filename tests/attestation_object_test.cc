@@ -72,6 +72,34 @@ TEST(AttestationObjectTest, ParsesPackedStatementMembers) {
   EXPECT_EQ(ToHex(parsed->att_stmt.Find("sig")->bytes()), "3044");
 }
 
+// L3 §8.9: the compound format's attStmt is an array of statements; every
+// other format's is a map. (Found by the attestation_object fuzz target,
+// whose invariant had not learnt the compound case.)
+const char kCompound[] = "68636f6d706f756e64";  // "compound"
+
+TEST(AttestationObjectTest, ParsesCompoundStatementArray) {
+  // attStmt: [{}, {}] (the elements are checked by the compound verifier).
+  const Bytes input = Hex(Map(3, {kFmt, kCompound, kAttStmt, "82a0a0", kAuthData, AuthDataHex()}));
+  auto parsed = ParseAttestationObject(input);
+  ASSERT_THAT(parsed, IsOk());
+  EXPECT_EQ(parsed->fmt, "compound");
+  ASSERT_TRUE(parsed->att_stmt.is_array());
+  EXPECT_EQ(parsed->att_stmt.array().size(), 2u);
+}
+
+TEST(AttestationObjectTest, RejectsCompoundWithAttStmtMap) {
+  const Bytes input = Hex(Map(3, {kFmt, kCompound, kAttStmt, kEmptyMap, kAuthData, AuthDataHex()}));
+  EXPECT_THAT(ParseAttestationObject(input), HasError(ErrorCode::kMalformedAttestationObject));
+}
+
+TEST(AttestationObjectTest, RejectsAttStmtArrayForOtherFormats) {
+  for (const char* fmt : {kNone, kPacked}) {
+    const Bytes input = Hex(Map(3, {kFmt, fmt, kAttStmt, "82a0a0", kAuthData, AuthDataHex()}));
+    EXPECT_THAT(ParseAttestationObject(input), HasError(ErrorCode::kMalformedAttestationObject))
+        << fmt;
+  }
+}
+
 TEST(AttestationObjectTest, AcceptsAnyMemberOrder) {
   const Bytes input = Hex(Map(3, {kAuthData, AuthDataHex(), kAttStmt, kEmptyMap, kFmt, kNone}));
   auto parsed = ParseAttestationObject(input);
