@@ -67,6 +67,8 @@ constexpr std::array kCodeNames = {
     CodeName{ErrorCode::kUnknownAaguid, "unknown_aaguid"},
     CodeName{ErrorCode::kChallengeNotFound, "challenge_not_found"},
     CodeName{ErrorCode::kChallengeExpired, "challenge_expired"},
+    CodeName{ErrorCode::kCredentialNotAllowed, "credential_not_allowed"},
+    CodeName{ErrorCode::kUserHandleMissing, "user_handle_missing"},
 };
 
 }  // namespace

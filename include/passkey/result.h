@@ -83,6 +83,9 @@ enum class ErrorCode : std::uint16_t {
   kChallengeNotFound,             // "challenge_not_found": none outstanding for
                                   //   (ceremony, session): never issued, or used
   kChallengeExpired,              // "challenge_expired": issued more than ttl ago
+  // WebAuthn L3 §7.2 steps 5–6 (issue #16).
+  kCredentialNotAllowed,          // "credential_not_allowed": not in allowCredentials
+  kUserHandleMissing,             // "user_handle_missing": discoverable flow, no userHandle
 };
 
 // ErrorCodeName returns the stable snake_case name of `code`, or
