@@ -40,18 +40,58 @@ Result<AuthenticationResult> VerifyAssertion(const AuthenticationOptions& option
                                              const AuthenticationResponse& response) {
   PASSKEY_RETURN_IF_ERROR(internal::ValidateOptions(options.rp, options.challenge));
 
+  // "If options.allowCredentials is not empty, verify that credential.id
+  // identifies one of the public key credentials listed in
+  // options.allowCredentials."
+  if (!options.allow_credentials.empty() &&
+      std::none_of(options.allow_credentials.begin(), options.allow_credentials.end(),
+                   [&](const Bytes& id) { return internal::ConstantTimeEquals(id, response.raw_id); })) {
+    return Fail(ErrorCode::kCredentialNotAllowed,
+                "the credential is not one of the " +
+                    std::to_string(options.allow_credentials.size()) +
+                    " listed in allowCredentials");
+  }
+
+  // "Identify the user being authenticated and let credentialRecord be the
+  // credential record for the credential:"
+  // A response userHandle of zero bytes is treated as absent (the JSON
+  // form's null).
+  const bool handle_present =
+      response.user_handle.has_value() && !response.user_handle->empty();
   // "If the user was identified before the authentication ceremony was
   // initiated, … verify that the identified user account contains a
   // credential record whose id equals credential.rawId." The caller looked
-  // `record` up; it must be the credential that answered.
+  // `record` up; it must be the credential that answered, and, when both
+  // know the owner, the identified user's.
   if (!internal::ConstantTimeEquals(response.raw_id, record.id)) {
     return Fail(ErrorCode::kCredentialIdMismatch, "rawId is not the stored credential's id");
   }
+  if (!options.user_handle.empty() && !record.user_handle.empty() &&
+      !internal::ConstantTimeEquals(options.user_handle, record.user_handle)) {
+    return Fail(ErrorCode::kUserHandleMismatch,
+                "the credential record belongs to another user than the identified one");
+  }
+  // "If the user was not identified before the authentication ceremony was
+  // initiated, verify that response.userHandle is present."
+  if (options.discoverable && !handle_present) {
+    return Fail(ErrorCode::kUserHandleMissing,
+                "the user was not identified before the ceremony and the response has no "
+                "userHandle");
+  }
   // "If response.userHandle is present, verify that it equals the user
-  // handle of the user account."
-  if (!options.user_handle.empty() && response.user_handle.has_value() &&
-      !internal::ConstantTimeEquals(*response.user_handle, options.user_handle)) {
-    return Fail(ErrorCode::kUserHandleMismatch, "userHandle is not the identified user's");
+  // handle of the user account" / "Verify that the user account identified
+  // by response.userHandle contains a credential record whose id equals
+  // credential.rawId": the record's owner, and the identified user's.
+  if (handle_present) {
+    if (!options.user_handle.empty() &&
+        !internal::ConstantTimeEquals(*response.user_handle, options.user_handle)) {
+      return Fail(ErrorCode::kUserHandleMismatch, "userHandle is not the identified user's");
+    }
+    if (!record.user_handle.empty() &&
+        !internal::ConstantTimeEquals(*response.user_handle, record.user_handle)) {
+      return Fail(ErrorCode::kUserHandleMismatch,
+                  "userHandle is not the owner of the credential record");
+    }
   }
 
   // "Let cData, authData and sig denote the value of response's
@@ -80,6 +120,17 @@ Result<AuthenticationResult> VerifyAssertion(const AuthenticationOptions& option
     if (!internal::ConstantTimeEquals(auth_data.rp_id_hash, appid_hash)) {
       return Fail(ErrorCode::kRpIdMismatch, "rpIdHash is not SHA-256 of the AppID");
     }
+  } else if (!record.rp_id.empty()) {
+    // The record knows the RP ID it was registered for: rpIdHash must be
+    // that one's hash, not just any configured RP ID's, and it must still
+    // be a configured one.
+    if (std::find(options.rp.ids.begin(), options.rp.ids.end(), record.rp_id) ==
+        options.rp.ids.end()) {
+      return Fail(ErrorCode::kRpIdMismatch,
+                  "the credential was registered for RP ID '" + record.rp_id.substr(0, 64) +
+                      "', which is not among the configured RP IDs");
+    }
+    PASSKEY_RETURN_IF_ERROR(internal::MatchRpIdHash(auth_data, {record.rp_id}));
   } else {
     PASSKEY_RETURN_IF_ERROR(internal::MatchRpIdHash(auth_data, options.rp.ids));
   }

@@ -2,6 +2,7 @@
 #ifndef PASSKEY_CEREMONY_H_
 #define PASSKEY_CEREMONY_H_
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -13,8 +14,16 @@
 
 namespace passkey::internal {
 
-// ValidateRelyingParty: at least one RP ID and origin, a non-empty challenge.
-// Errors: kInvalidArgument.
+// ValidateRpId: `rp_id` is a lower-case domain (see ceremony.cc). `field`
+// names the option in the message. Errors: kInvalidArgument.
+Status ValidateRpId(std::string_view field, std::string_view rp_id);
+
+// ValidateOrigin: `origin` is a serialized origin "scheme://host[:port]" or
+// "android:apk-key-hash:…" (see ceremony.cc). Errors: kInvalidArgument.
+Status ValidateOrigin(std::string_view field, std::string_view origin);
+
+// ValidateOptions: the relying party passes ValidateRelyingParty and the
+// challenge is not empty. Errors: kInvalidArgument.
 Status ValidateOptions(const RelyingParty& rp, ByteView challenge);
 
 // VerifyClientData runs, in spec order, the type, challenge, origin,
@@ -29,8 +38,10 @@ Status VerifyClientData(const ClientData& client_data, const RelyingParty& rp,
 Result<const std::string*> MatchRpIdHash(const AuthenticatorData& auth_data,
                                          const std::vector<std::string>& rp_ids);
 
-// VerifyUserFlags: UP set; UV set when required; BS only with BE.
-Status VerifyUserFlags(const AuthenticatorData& auth_data, UserVerification user_verification);
+// VerifyUserFlags: UP set (unless !require_user_present: conditional
+// create); UV set when required; BS only with BE.
+Status VerifyUserFlags(const AuthenticatorData& auth_data, UserVerification user_verification,
+                       bool require_user_present = true);
 
 // VerifyAlgorithmAllowed: `alg` is in `allowed` (empty = any supported but
 // RS1) and RS1 only with allow_sha1. Errors: kAlgorithmNotAllowed.

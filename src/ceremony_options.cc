@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cbor/cbor_reader.h"
+#include "ceremony.h"
 #include "internal/limits.h"
 #include "internal/result_macros.h"
 
@@ -50,8 +51,6 @@ constexpr std::size_t kMaxTokenBytes = 64;
 constexpr std::size_t kMaxAttestationFormats = 16;
 // RFC 1035 §2.3.4: a domain name is at most 253 characters in text form
 // (255 octets on the wire) and a label at most 63.
-constexpr std::size_t kMaxDomainBytes = 253;
-constexpr std::size_t kMaxLabelBytes = 63;
 
 // The preference order of pubKeyCredParams (most preferred first). The
 // fully specified Ed25519/Ed448 identifiers follow EdDSA; RS1 comes last
@@ -119,47 +118,6 @@ Status ValidateText(std::string_view field, std::string_view text, bool required
   if (!internal::IsValidUtf8(AsBytes(text))) {
     return Fail(ErrorCode::kInvalidArgument, std::string(field) + " is not valid UTF-8");
   }
-  return OkStatus();
-}
-
-// ValidateRpId: §5.4.2 PublicKeyCredentialRpEntity.id "MUST be a valid
-// domain string". Accepted: lowercase LDH labels (a-z, 0-9, '-', not at
-// either end of a label, 1..63 bytes), at most 253 bytes, no trailing dot,
-// and a last label that is not all digits (an IPv4 address is not a domain:
-// WebAuthn is unavailable on IP origins). "localhost" is such a domain.
-// Internationalised names must be given in their A-label form ("xn--…"),
-// which is what the browser hashes.
-Status ValidateRpId(std::string_view field, std::string_view rp_id) {
-  if (rp_id.empty()) {
-    return Fail(ErrorCode::kInvalidArgument, std::string(field) + " is required");
-  }
-  const auto bad = [&](std::string_view why) {
-    return Fail(ErrorCode::kInvalidArgument, std::string(field) + " is not a valid domain: " +
-                                                 std::string(why));
-  };
-  if (rp_id.size() > kMaxDomainBytes) return bad("longer than 253 bytes");
-  std::size_t start = 0;
-  bool last_all_digits = false;
-  while (true) {
-    const std::size_t dot = rp_id.find('.', start);
-    const std::string_view label =
-        rp_id.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (label.empty()) return bad("empty label");
-    if (label.size() > kMaxLabelBytes) return bad("label longer than 63 bytes");
-    if (label.front() == '-' || label.back() == '-') return bad("label begins or ends with '-'");
-    last_all_digits = true;
-    for (const char c : label) {
-      const bool digit = c >= '0' && c <= '9';
-      if (!digit) last_all_digits = false;
-      if (c >= 'A' && c <= 'Z') return bad("upper-case letters (use lower case)");
-      if (!(digit || (c >= 'a' && c <= 'z') || c == '-')) {
-        return bad("only a-z, 0-9, '-' and '.' are allowed (IDNs as xn-- A-labels)");
-      }
-    }
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  if (last_all_digits) return bad("an IP address is not a domain");
   return OkStatus();
 }
 
@@ -308,7 +266,7 @@ Result<Bytes> GenerateUserHandle() { return RandomBytes(kUserHandleBytes); }
 
 Result<GeneratedOptions> MakeRegistrationOptions(const CreationOptionsParams& params) {
   // --- Validation: every field, named in the message. ---
-  PASSKEY_RETURN_IF_ERROR(ValidateRpId("rp_id", params.rp_id));
+  PASSKEY_RETURN_IF_ERROR(internal::ValidateRpId("rp_id", params.rp_id));
   PASSKEY_RETURN_IF_ERROR(ValidateText("rp_name", params.rp_name, true, kMaxNameBytes));
   if (params.user_id.empty() || params.user_id.size() > kMaxUserIdBytes) {
     return Fail(ErrorCode::kInvalidArgument, "user_id must be 1..64 bytes, not " +
@@ -412,7 +370,7 @@ Result<GeneratedOptions> MakeRegistrationOptions(const CreationOptionsParams& pa
 }
 
 Result<GeneratedOptions> MakeAuthenticationOptions(const RequestOptionsParams& params) {
-  PASSKEY_RETURN_IF_ERROR(ValidateRpId("rp_id", params.rp_id));
+  PASSKEY_RETURN_IF_ERROR(internal::ValidateRpId("rp_id", params.rp_id));
   PASSKEY_RETURN_IF_ERROR(ValidateDescriptors("allow_credentials", params.allow_credentials));
   PASSKEY_RETURN_IF_ERROR(ValidateUserVerification(params.user_verification));
   PASSKEY_RETURN_IF_ERROR(ValidateHints(params.hints));

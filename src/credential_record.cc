@@ -81,6 +81,8 @@ std::string CredentialRecordToJson(const CredentialRecord& record) {
   if (!record.client_data_json.empty()) {
     out["clientDataJSON"] = Base64UrlEncode(record.client_data_json);
   }
+  if (!record.user_handle.empty()) out["userHandle"] = Base64UrlEncode(record.user_handle);
+  if (record.user_present.has_value()) out["userPresent"] = *record.user_present;
   if (record.created_at.has_value()) out["createdAt"] = FormatTimestamp(*record.created_at);
   if (record.last_used_at.has_value()) out["lastUsedAt"] = FormatTimestamp(*record.last_used_at);
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -176,6 +178,14 @@ Result<CredentialRecord> CredentialRecordFromJson(std::string_view text) {
       }
       if (info.name.empty()) return Malformed("provider.name missing or empty");
       record.provider = std::move(info);
+    } else if (key == "userHandle") {
+      PASSKEY_ASSIGN_OR_RETURN(record.user_handle, DecodeMember(value, "userHandle"));
+      if (record.user_handle.empty() || record.user_handle.size() > internal::kMaxUserHandleBytes) {
+        return Malformed("userHandle must be 1..64 bytes");
+      }
+    } else if (key == "userPresent") {
+      PASSKEY_ASSIGN_OR_RETURN(const bool up, BoolMember(value, "userPresent"));
+      record.user_present = up;
     } else if (key == "createdAt") {
       PASSKEY_ASSIGN_OR_RETURN(const UnixSeconds t, TimeMember(value, "createdAt"));
       record.created_at = t;

@@ -25,6 +25,9 @@ using internal::Fail;
 Result<CredentialRecord> VerifyRegistration(const RegistrationOptions& options,
                                             const RegistrationResponse& response) {
   PASSKEY_RETURN_IF_ERROR(internal::ValidateOptions(options.rp, options.challenge));
+  if (options.user_handle.size() > internal::kMaxUserHandleBytes) {
+    return Fail(ErrorCode::kInvalidArgument, "user_handle is longer than 64 bytes (user.id)");
+  }
 
   // "Let JSONtext be the result of running UTF-8 decode on the value of
   // response.clientDataJSON." / "Let C, the client data claimed as collected
@@ -68,12 +71,14 @@ Result<CredentialRecord> VerifyRegistration(const RegistrationOptions& options,
                            internal::MatchRpIdHash(auth_data, options.rp.ids));
 
   // "If options.mediation is not set to conditional, verify that the UP bit
-  // of the flags in authData is set." (passkey always requires UP.)
+  // of the flags in authData is set." (RegistrationOptions::mediation.)
   // "If user verification was determined to be required, verify that the UV
   // bit of the flags in authData is set."
   // "If the BE bit of the flags in authData is not set, verify that the BS
   // bit is not set."
-  PASSKEY_RETURN_IF_ERROR(internal::VerifyUserFlags(auth_data, options.user_verification));
+  PASSKEY_RETURN_IF_ERROR(internal::VerifyUserFlags(
+      auth_data, options.user_verification,
+      /*require_user_present=*/options.mediation != Mediation::kConditional));
 
   // "Verify that the "alg" parameter in the credential public key in authData
   // matches the alg attribute of one of the items in pkOptions.pubKeyCredParams."
@@ -154,6 +159,8 @@ Result<CredentialRecord> VerifyRegistration(const RegistrationOptions& options,
   record.algorithm = credential_key.algorithm();
   record.sign_count = auth_data.sign_count;
   record.uv_initialized = auth_data.user_verified;
+  record.user_present = auth_data.user_present;
+  record.user_handle = options.user_handle;
   record.transports = response.transports;
   record.backup_eligible = auth_data.backup_eligible;
   record.backup_state = auth_data.backup_state;

@@ -43,6 +43,15 @@ struct CredentialRecord {
   // "attestationTrusted": the attestation chained to a caller trust anchor.
   bool attestation_trusted = false;
   std::string rp_id;                                 // "rpId"
+  // "userHandle" (base64url): the user account (user.id) the credential was
+  // created for (RegistrationOptions::user_handle). When set, an assertion
+  // whose userHandle differs is rejected (kUserHandleMismatch). Empty = not
+  // recorded (older or minimal records keep working).
+  Bytes user_handle;
+  // "userPresent": the UP flag at registration; false only for a
+  // conditional create (RegistrationOptions::mediation). nullopt when
+  // unknown (a minimal record).
+  std::optional<bool> user_present;
   Bytes attestation_object;                          // "attestationObject"
   Bytes client_data_json;                            // "clientDataJSON"
   std::optional<UnixSeconds> created_at;             // "createdAt" (ISO 8601)

@@ -50,6 +50,26 @@ struct RelyingParty {
   bool allow_cross_origin = false;
 };
 
+// ValidateRelyingParty checks the caller's configuration before any response
+// is looked at (both ceremonies run it first):
+//  - ids: at least one; each a lower-case domain (LDH labels a-z 0-9 '-',
+//    IDNs as xn-- A-labels, ≤ 253 bytes, no scheme, port, path or trailing
+//    dot, not an IP address) — what the browser hashes into rpIdHash;
+//  - origins (at least one) and top_origins: each a serialized origin,
+//    "scheme://host[:port]" with a lower-case scheme and host, no path, no
+//    trailing slash, no user info, no default port (":443" for https, ":80"
+//    for http, which a browser never sends), or "android:apk-key-hash:"
+//    followed by base64url.
+// Errors: kInvalidArgument, the message naming the bad value.
+Status ValidateRelyingParty(const RelyingParty& rp);
+
+// Mediation: PublicKeyCredentialCreationOptions' mediation as far as
+// verification cares (WebAuthn L3 §7.1).
+enum class Mediation {
+  kDefault,      // optional / required / silent: UP must be set
+  kConditional,  // conditional create: UP may be clear (§7.1)
+};
+
 // RegistrationOptions: inputs of WebAuthn L3 §7.1 besides the response.
 struct RegistrationOptions {
   RelyingParty rp;
@@ -65,6 +85,16 @@ struct RegistrationOptions {
   // expected_types: clientDataJSON.type values to accept. Empty = only
   // "webauthn.create".
   std::vector<std::string> expected_types;
+  // user_handle: user.id of the creation options (the account the passkey
+  // is created for). Stored as the record's user_handle, so later
+  // assertions are bound to that account. Empty = not recorded.
+  Bytes user_handle;
+  // mediation: kConditional when the RP asked for conditional create
+  // (mediation: "conditional"); then "If options.mediation is not set to
+  // conditional, verify that the UP bit … is set" does not apply, a
+  // response with UP clear is accepted and the record's user_present is
+  // false. kDefault: UP is required (kUserNotPresent).
+  Mediation mediation = Mediation::kDefault;
   // allow_sha1_attestation: accept SHA-1 signatures (RS1 credential keys and
   // attestation statements). Off by default: SHA-1 is broken for collisions.
   // With a non-empty allowed_algorithms, RS1 must also be listed there.
@@ -133,9 +163,21 @@ struct AuthenticationOptions {
   // equal SHA-256(appid) only when the client reports the appid extension
   // output as true.
   std::string appid;
+  // allow_credentials: the credential IDs of allowCredentials the RP sent
+  // (§7.2 "If options.allowCredentials is not empty, verify that
+  // credential.id identifies one of the public key credentials listed").
+  // Not empty: an assertion from another credential → kCredentialNotAllowed.
+  std::vector<Bytes> allow_credentials;
   // user_handle: when the user was identified before the ceremony, their
-  // user handle; a response userHandle must then equal it. Empty = unknown.
+  // user handle; a response userHandle must then equal it, and so must the
+  // record's user_handle when it has one (kUserHandleMismatch). Empty =
+  // unknown.
   Bytes user_handle;
+  // discoverable: the user was NOT identified before the ceremony (a
+  // usernameless / discoverable-credential sign-in; the caller found the
+  // record by the response's userHandle and rawId). §7.2: "verify that
+  // response.userHandle is present" → kUserHandleMissing otherwise.
+  bool discoverable = false;
   // allow_sign_count_rollback: by default a signCount that does not increase
   // is rejected (sign_count_rollback). When set, the assertion is accepted and
   // AuthenticationResult::sign_count_rollback is true instead.

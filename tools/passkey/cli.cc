@@ -339,6 +339,8 @@ int VerifyRegistrationCommand(const std::vector<std::string>& words, std::FILE* 
   options.allow_safetynet_without_cts_profile_match =
       args.allow_safetynet_without_cts_profile_match;
   options.danger_skip_safetynet_timestamp_check = args.danger_skip_safetynet_timestamp_check;
+  options.user_handle = args.user_handle;
+  options.mediation = args.mediation;
   Metadata metadata;
   if (args.metadata.any()) {
     if (int code = LoadMetadata(args.metadata, *options.now, kCommand, in, out, err, &metadata);
@@ -417,6 +419,8 @@ int VerifyAuthenticationCommand(const std::vector<std::string>& words, std::FILE
   }
   options.appid = args.appid;
   options.user_handle = args.user_handle;
+  options.allow_credentials = args.allow_credentials;
+  options.discoverable = args.discoverable;
   options.allow_sign_count_rollback = args.allow_sign_count_rollback;
 
   Result<AuthenticationResponse> response = ParseAuthenticationResponseJson(text);

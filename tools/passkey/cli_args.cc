@@ -28,6 +28,9 @@ enum class Opt {
   kCredential,
   kAppId,
   kUserHandle,
+  kAllowCredential,
+  kDiscoverable,
+  kMediation,
   kAllowSignCountRollback,
   kTrustAnchor,
   kRequireTrustedAttestation,
@@ -62,7 +65,10 @@ constexpr OptionSpec kOptions[] = {
     {"--now", Opt::kNow, true, OptionSpec::Scope::kBoth},
     {"--credential", Opt::kCredential, true, OptionSpec::Scope::kAuthentication},
     {"--appid", Opt::kAppId, true, OptionSpec::Scope::kAuthentication},
-    {"--user-handle", Opt::kUserHandle, true, OptionSpec::Scope::kAuthentication},
+    {"--user-handle", Opt::kUserHandle, true, OptionSpec::Scope::kBoth},
+    {"--allow-credential", Opt::kAllowCredential, true, OptionSpec::Scope::kAuthentication},
+    {"--discoverable", Opt::kDiscoverable, false, OptionSpec::Scope::kAuthentication},
+    {"--mediation", Opt::kMediation, true, OptionSpec::Scope::kRegistration},
     {"--allow-sign-count-rollback", Opt::kAllowSignCountRollback, false,
      OptionSpec::Scope::kAuthentication},
     {"--trust-anchor", Opt::kTrustAnchor, true, OptionSpec::Scope::kRegistration},
@@ -119,6 +125,7 @@ bool Apply(const OptionSpec& spec, const std::string& value, VerifyArgs* out,
     case Opt::kCredential:
     case Opt::kAppId:
     case Opt::kUserHandle:
+    case Opt::kMediation:
     case Opt::kMds:
     case Opt::kMdsRoot:
       for (Opt o : *seen_once) {
@@ -232,9 +239,36 @@ bool Apply(const OptionSpec& spec, const std::string& value, VerifyArgs* out,
         *error = "--user-handle must not be empty";
         return false;
       }
+      if (decoded->size() > 64) {
+        *error = "--user-handle must be at most 64 bytes (user.id)";
+        return false;
+      }
       out->user_handle = std::move(decoded).value();
       return true;
     }
+    case Opt::kAllowCredential: {
+      Result<Bytes> decoded = Base64UrlDecode(value);
+      if (!decoded.has_value() || decoded->empty()) {
+        *error = "--allow-credential takes a credential ID in strict base64url, not '" + value +
+                 "'";
+        return false;
+      }
+      out->allow_credentials.push_back(std::move(decoded).value());
+      return true;
+    }
+    case Opt::kDiscoverable:
+      out->discoverable = true;
+      return true;
+    case Opt::kMediation:
+      if (value == "conditional") {
+        out->mediation = Mediation::kConditional;
+      } else if (value == "optional" || value == "required" || value == "silent") {
+        out->mediation = Mediation::kDefault;
+      } else {
+        *error = "--mediation must be conditional, optional, required or silent";
+        return false;
+      }
+      return true;
     case Opt::kAllowSignCountRollback:
       out->allow_sign_count_rollback = true;
       return true;
@@ -403,6 +437,16 @@ bool ParseVerifyArgs(Ceremony ceremony, const std::vector<std::string>& args, Ve
     *error = "missing required option --credential";
     return false;
   }
+  // The RP's configuration is the caller's: a bad --rp-id / --origin /
+  // --top-origin is a usage error, found before any response is read.
+  RelyingParty rp;
+  rp.ids = out->rp_ids;
+  rp.origins = out->origins;
+  rp.top_origins = out->top_origins;
+  if (const Status valid = ValidateRelyingParty(rp); !valid.has_value()) {
+    *error = valid.error().message;
+    return false;
+  }
   return CheckMetadataArgs(out->metadata, error);
 }
 
@@ -498,6 +542,13 @@ Options (a value may begin with '-'; --opt=VALUE also works):
                                statements, SHA-1 certificates); off by default
   --now ISO8601                verification time: certificates must be valid
                                then; stored as createdAt (default: now)
+  --user-handle B64URL         user.id of the creation options: stored as the
+                               record's userHandle, so later assertions must
+                               come from that user
+  --mediation M                conditional: the RP asked for conditional
+                               create; UP=0 is then accepted and the record
+                               says "userPresent": false (optional, required,
+                               silent: UP must be set, the default)
   --trust-anchor FILE          attestation root or intermediate certificate(s),
                                PEM (any number of blocks) or DER (repeatable)
   --require-trusted-attestation
@@ -553,7 +604,15 @@ Options (a value may begin with '-'; --opt=VALUE also works):
   --credential RECORD.json     the stored credential record (required)
   --appid URL                  the FIDO AppID sent in the appid extension
   --user-handle B64URL         the user handle of the user being signed in;
-                               a response userHandle must equal it
+                               a response userHandle must equal it (and the
+                               record's userHandle, when it has one)
+  --allow-credential B64URL    a credential ID of the allowCredentials sent
+                               (repeatable); another credential is rejected
+                               (credential_not_allowed)
+  --discoverable               the user was not identified before the
+                               ceremony: the response must carry a
+                               userHandle (user_handle_missing), which must
+                               be the record's userHandle
   --allow-sign-count-rollback  accept a signCount that did not increase and
                                report "signCountRollback": true instead
   --now ISO8601                time stored as lastUsedAt (default: now)

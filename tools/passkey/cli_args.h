@@ -48,10 +48,14 @@ struct VerifyArgs {
   bool android_key_require_tee = false;
   bool allow_safetynet_without_cts_profile_match = false;
   bool danger_skip_safetynet_timestamp_check = false;
+  Mediation mediation = Mediation::kDefault;
+  // Registration and authentication.
+  Bytes user_handle;
   // Authentication only.
   std::string credential_path;
   std::string appid;
-  Bytes user_handle;
+  std::vector<Bytes> allow_credentials;
+  bool discoverable = false;
   bool allow_sign_count_rollback = false;
   // Both.
   MetadataArgs metadata;
