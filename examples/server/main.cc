@@ -28,6 +28,7 @@
 #include <vector>
 
 #include <passkey/aaguid_catalog.h>
+#include <passkey/options.h>
 #include <passkey/result.h>
 
 #include "db.h"
@@ -155,6 +156,14 @@ int ParseFlags(int argc, char** argv, passkey_server::ServerConfig* config) {
   }
   if (config->db_path.empty() || config->rp_id.empty() || config->origins.empty()) {
     std::fprintf(stderr, "passkey-server: --db, --rp-id and --origin are required\n%s", kUsage);
+    return 2;
+  }
+  // A bad RP ID or origin would reject every sign-in: refuse to start.
+  passkey::RelyingParty rp;
+  rp.ids = {config->rp_id};
+  rp.origins = config->origins;
+  if (const passkey::Status valid = passkey::ValidateRelyingParty(rp); !valid.has_value()) {
+    std::fprintf(stderr, "passkey-server: %s\n", valid.error().message.c_str());
     return 2;
   }
   return 0;

@@ -649,6 +649,10 @@ TEST(ServerFlagsTest, HelpAndUsageErrors) {
   EXPECT_EQ(run("--bogus"), 2);
   EXPECT_EQ(run("--db x.db --rp-id l --origin http://l --port 70000"), 2);
   EXPECT_EQ(run("--db x.db --rp-id l --origin http://l --catalog /nonexistent"), 2);
+  // A configuration no browser response can match: refused at start.
+  EXPECT_EQ(run("--db x.db --rp-id https://localhost --origin http://localhost:8080"), 2);
+  EXPECT_EQ(run("--db x.db --rp-id localhost --origin http://localhost:8080/"), 2);
+  EXPECT_EQ(run("--db x.db --rp-id Localhost --origin http://localhost:8080"), 2);
 }
 
 }  // namespace
