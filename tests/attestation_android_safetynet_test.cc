@@ -378,6 +378,10 @@ TEST_F(SafetyNetAttestationTest, PayloadMemberTypesAreChecked) {
       {"timestampMs", R"("1767225595000")"},
       {"timestampMs", "-1"},
       {"timestampMs", "18446744073709551615"},
+      {"timestampMs", "9223372036854775808"},
+      {"timestampMs", "-9223372036854775809"},
+      {"timestampMs", "1.767225595e12"},  // the right time, but not an integer
+      {"timestampMs", "1767225595000.0"},
   };
   for (const auto& defect : defects) {
     SafetyNetAttestationOptions safetynet = SafetyNet();
