@@ -149,13 +149,13 @@ TEST(AaguidCatalogTest, RejectsMalformedCatalogs) {
 
 TEST(AaguidCatalogTest, DepthIsBounded) {
   // Catalog object, entry object and one array in an ignored member reach
-  // the catalog's cap (3); one more level, 64 or a million are refused.
+  // the catalog's cap (3); one more level, 65 or a million are refused.
   const auto nested = [](std::size_t depth) {
     return R"({"01234567-89ab-cdef-0123-456789abcdef": {"name": "X", "x": )" +
            std::string(depth, '[') + std::string(depth, ']') + "}}";
   };
   EXPECT_THAT(AaguidCatalog::FromJson(nested(1)), IsOk());
-  for (std::size_t depth : {2u, 62u, 1000000u}) {
+  for (std::size_t depth : {2u, 63u, 1000000u}) {
     EXPECT_THAT(AaguidCatalog::FromJson(nested(depth)), HasError(ErrorCode::kMalformedCatalog))
         << depth;
   }
