@@ -3,10 +3,13 @@
 // CheckVerifiedMdsBlob asserts what a verified MdsBlob promises (mds.h):
 // - every entry with an AAGUID is what Find returns for it (so AAGUIDs are
 //   unique), next_update is a YYYY-MM-DD date and stale() agrees with it;
-// - LatestStatusReport is null only without reports and is not older than
-//   any other report; CheckAuthenticatorStatus fails (only with
-//   authenticator_status_compromised) exactly when the latest status is one
-//   of the five compromise statuses, and passes for an unlisted AAGUID;
+// - LatestStatusReport(now) is null only without a report in effect at now
+//   (undated, or dated on or before now) and is not older than any report in
+//   effect; CheckAuthenticatorStatus(now) fails (only with
+//   authenticator_status_compromised) exactly when some compromise report in
+//   effect is undated or has no FIDO_CERTIFIED* report dated after it and on
+//   or before now (an oracle written independently of mds.cc), passes for an
+//   unlisted AAGUID, and without now fails with invalid_argument;
 // - ToCatalog holds exactly the entries with a non-zero AAGUID and a
 //   description, as {description, icon, icon};
 // - AddAttestationRoots accepts every attestation root the BLOB kept and
@@ -23,6 +26,7 @@
 #define PASSKEY_FUZZ_MDS_FUZZ_UTIL_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +39,7 @@
 namespace passkey::fuzz {
 
 inline constexpr UnixSeconds kMdsFuzzNow = 1811808000;  // 2027-06-01T00:00:00Z
+inline constexpr std::string_view kMdsFuzzNowDate = "2027-06-01";
 
 inline constexpr char kMdsFuzzRootPem[] = R"(-----BEGIN CERTIFICATE-----
 MIIB2TCCAYCgAwIBAgIBATAKBggqhkjOPQQDAjBEMQswCQYDVQQGEwJVUzEVMBMG
@@ -56,6 +61,25 @@ inline bool IsCompromiseStatus(const std::string& status) {
          status == "REVOKED";
 }
 
+// CompromisedAtFuzzNow: the status policy (mds.h) at kMdsFuzzNow, as an
+// oracle. Verified dates are YYYY-MM-DD, so text order is date order, and
+// kMdsFuzzNow is midnight, so "in effect" is date <= kMdsFuzzNowDate.
+inline bool CompromisedAtFuzzNow(const MdsEntry& entry) {
+  for (const MdsStatusReport& compromise : entry.status_reports) {
+    if (!IsCompromiseStatus(compromise.status)) continue;
+    if (compromise.effective_date.empty()) return true;
+    if (compromise.effective_date > kMdsFuzzNowDate) continue;
+    bool cleared = false;
+    for (const MdsStatusReport& later : entry.status_reports) {
+      cleared = cleared || (later.status.starts_with("FIDO_CERTIFIED") &&
+                            later.effective_date > compromise.effective_date &&
+                            later.effective_date <= kMdsFuzzNowDate);
+    }
+    if (!cleared) return true;
+  }
+  return false;
+}
+
 inline void CheckVerifiedMdsBlob(const MdsBlob& blob, std::string_view jwt,
                                  const AttestationTrust& trust, bool check_newer) {
   const std::string& next = blob.next_update();
@@ -68,21 +92,26 @@ inline void CheckVerifiedMdsBlob(const MdsBlob& blob, std::string_view jwt,
   std::size_t roots = 0;
   const AaguidCatalog catalog = blob.ToCatalog();
   for (const MdsEntry& entry : blob.entries()) {
-    const MdsStatusReport* latest = entry.LatestStatusReport();
-    FUZZ_CHECK((latest == nullptr) == entry.status_reports.empty());
+    const MdsStatusReport* latest = entry.LatestStatusReport(kMdsFuzzNow);
+    bool any_in_effect = false;
     for (const MdsStatusReport& report : entry.status_reports) {
       FUZZ_CHECK(!report.status.empty());
-      FUZZ_CHECK(report.effective_date <= latest->effective_date);
+      if (report.effective_date > kMdsFuzzNowDate) continue;
+      any_in_effect = true;
+      FUZZ_CHECK(latest != nullptr && report.effective_date <= latest->effective_date);
     }
+    FUZZ_CHECK((latest == nullptr) == !any_in_effect);
     if (!entry.aaguid.has_value()) continue;
     FUZZ_CHECK(blob.Find(*entry.aaguid) == &entry);
     roots += entry.attestation_root_certificates.size();
-    const Status status = CheckAuthenticatorStatus(blob, *entry.aaguid);
-    const bool compromised = latest != nullptr && IsCompromiseStatus(latest->status);
-    FUZZ_CHECK(status.has_value() != compromised);
+    const Status status = CheckAuthenticatorStatus(blob, *entry.aaguid, kMdsFuzzNow);
+    FUZZ_CHECK(status.has_value() != CompromisedAtFuzzNow(entry));
     if (!status.has_value()) {
       FUZZ_CHECK(status.error().code == ErrorCode::kAuthenticatorStatusCompromised);
     }
+    const Status without_now = CheckAuthenticatorStatus(blob, *entry.aaguid, std::nullopt);
+    FUZZ_CHECK(!without_now.has_value() &&
+               without_now.error().code == ErrorCode::kInvalidArgument);
     const AuthenticatorInfo* info = catalog.Find(*entry.aaguid);
     if (entry.aaguid->IsZero() || entry.description.empty()) {
       FUZZ_CHECK(info == nullptr);
@@ -96,7 +125,7 @@ inline void CheckVerifiedMdsBlob(const MdsBlob& blob, std::string_view jwt,
   Aaguid unlisted;
   unlisted.bytes.fill(0xa5);
   if (blob.Find(unlisted) == nullptr) {
-    FUZZ_CHECK(CheckAuthenticatorStatus(blob, unlisted).has_value());
+    FUZZ_CHECK(CheckAuthenticatorStatus(blob, unlisted, kMdsFuzzNow).has_value());
   }
 
   AttestationTrust anchors;

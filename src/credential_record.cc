@@ -1,5 +1,7 @@
 #include <passkey/credential_record.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -101,10 +103,11 @@ Result<CredentialRecord> CredentialRecordFromJson(std::string_view text) {
 
   CredentialRecord record;
   if (auto it = in.find("version"); it != in.end()) {
-    if (!it->is_number_integer()) return Malformed("version is not an integer");
-    if (it->get<std::int64_t>() != kCredentialRecordVersion) {
+    const std::optional<std::int64_t> version = internal::JsonInt64(*it);
+    if (!version.has_value()) return Malformed("version is not a 64-bit integer");
+    if (*version != kCredentialRecordVersion) {
       return Fail(ErrorCode::kUnsupportedRecordVersion,
-                  "credential record version " + std::to_string(it->get<std::int64_t>()) +
+                  "credential record version " + std::to_string(*version) +
                       " is not supported (this build reads version 1)");
     }
   }
@@ -121,15 +124,17 @@ Result<CredentialRecord> CredentialRecordFromJson(std::string_view text) {
     const json& value = it.value();
     if (key == "version" || key == "id" || key == "publicKey") continue;
     if (key == "algorithm") {
-      if (!value.is_number_integer()) return Malformed("algorithm is not an integer");
-      const std::int64_t alg = value.get<std::int64_t>();
-      if (alg < INT32_MIN || alg > INT32_MAX) return Malformed("algorithm out of range");
-      record.algorithm = static_cast<CoseAlgorithm>(alg);
+      const std::optional<std::int64_t> alg = internal::JsonInt64(value);
+      if (!alg.has_value() || *alg < INT32_MIN || *alg > INT32_MAX) {
+        return Malformed("algorithm is not a 32-bit integer");
+      }
+      record.algorithm = static_cast<CoseAlgorithm>(*alg);
     } else if (key == "signCount") {
-      if (!value.is_number_unsigned() || value.get<std::uint64_t>() > UINT32_MAX) {
+      const std::optional<std::uint64_t> count = internal::JsonUint64(value);
+      if (!count.has_value() || *count > UINT32_MAX) {
         return Malformed("signCount is not a 32-bit unsigned integer");
       }
-      record.sign_count = value.get<std::uint32_t>();
+      record.sign_count = static_cast<std::uint32_t>(*count);
     } else if (key == "uvInitialized") {
       PASSKEY_ASSIGN_OR_RETURN(record.uv_initialized, BoolMember(value, "uvInitialized"));
     } else if (key == "transports") {

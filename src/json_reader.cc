@@ -7,6 +7,8 @@
 #include <system_error>
 #include <vector>
 
+#include "internal/limits.h"
+
 namespace passkey::internal {
 namespace {
 
@@ -552,10 +554,32 @@ class Validator {
 }  // namespace
 
 bool ValidateJson(std::string_view text, int max_depth, JsonValue* root, const char** why) {
-  Validator validator(text, max_depth);
+  Validator validator(text, std::min(max_depth, kMaxJsonDepth));
   if (!validator.Run(root)) {
     *why = validator.why;
     return false;
+  }
+  return true;
+}
+
+bool JsonDepthWithin(std::string_view text, int max_depth) noexcept {
+  const int limit = std::min(max_depth, kMaxJsonDepth);
+  int depth = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const char c = text[pos];
+    if (c == '"') {
+      // Skip the string; a backslash escapes the next byte. An unterminated
+      // string ends the scan (the parser refuses it).
+      pos = SkipString(text, pos);
+      continue;
+    }
+    if (c == '[' || c == '{') {
+      if (++depth > limit) return false;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+    ++pos;
   }
   return true;
 }
@@ -619,18 +643,12 @@ std::optional<std::int64_t> JsonInteger(const JsonValue& value) {
   if (value.kind != JsonKind::kNumber) return std::nullopt;
   const std::string_view text = value.text;
   if (text.find_first_of(".eE") != std::string_view::npos) return std::nullopt;
-  const char* first = text.data();
   const char* last = text.data() + text.size();
-  if (!text.empty() && text.front() == '-') {
-    std::int64_t v = 0;
-    const auto [ptr, ec] = std::from_chars(first, last, v);
-    if (ec != std::errc() || ptr != last) return std::nullopt;
-    return v;
-  }
-  std::uint64_t u = 0;
-  const auto [ptr, ec] = std::from_chars(first, last, u);
+  std::int64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), last, v);
+  // Out of range (result_out_of_range) is refused, never wrapped.
   if (ec != std::errc() || ptr != last) return std::nullopt;
-  return static_cast<std::int64_t>(u);  // nlohmann's get<int64_t> conversion
+  return v;
 }
 
 }  // namespace passkey::internal

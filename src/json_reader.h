@@ -40,9 +40,19 @@ struct JsonValue {
   bool is_boolean() const noexcept { return kind == JsonKind::kTrue || kind == JsonKind::kFalse; }
 };
 
-// ValidateJson validates `text` (rules above). On success sets `*root`;
-// on failure returns false and sets `*why` (a static string, log only).
+// ValidateJson validates `text` (rules above). `max_depth` is clamped to
+// kMaxJsonDepth (internal/limits.h); the validator recurses once per open
+// container, so at most that deep. On success sets `*root`; on failure
+// returns false and sets `*why` (a static string, log only).
 bool ValidateJson(std::string_view text, int max_depth, JsonValue* root, const char** why);
+
+// JsonDepthWithin: false when `text` opens more than `max_depth` (clamped
+// to kMaxJsonDepth) nested arrays/objects, counting brackets outside
+// strings. One linear pass, no allocation, no recursion: run before any
+// parser that recurses or allocates per nesting level (nlohmann). Says
+// nothing about validity; for valid JSON it agrees with ValidateJson's depth
+// rule.
+bool JsonDepthWithin(std::string_view text, int max_depth) noexcept;
 
 // JsonMembers iterates the members of a validated object, in text order.
 class JsonMembers {
@@ -79,10 +89,10 @@ std::optional<JsonValue> FindMember(const JsonValue& object, std::string_view na
 // UTF-8. `value` must be a string.
 std::string DecodeJsonString(const JsonValue& value);
 
-// JsonInteger: nlohmann's is_number_integer() / get<std::int64_t>(): a
-// number written without fraction or exponent that fits std::int64_t (or,
-// when non-negative, std::uint64_t, converted as nlohmann does). nullopt
-// otherwise.
+// JsonInteger: a number written without fraction or exponent (strict: 1e2
+// and -7.0 are not integers) whose value fits std::int64_t; nullopt
+// otherwise (no wrap-around: 18446744073709551609 is not -7). Agrees with
+// JsonInt64 (json_util.h) on nlohmann's reading of the same text.
 std::optional<std::int64_t> JsonInteger(const JsonValue& value);
 
 }  // namespace passkey::internal

@@ -1,7 +1,12 @@
 #include "json_util.h"
 
+#include <algorithm>
+#include <limits>
 #include <set>
 #include <vector>
+
+#include "internal/limits.h"
+#include "json_reader.h"
 
 namespace passkey::internal {
 
@@ -12,6 +17,11 @@ bool ParseJsonStrict(std::string_view text, int max_depth, nlohmann::json* out, 
   // must be escaped), so refuse it outright.
   if (text.find('\0') != std::string_view::npos) {
     *why = "NUL byte in JSON text";
+    return false;
+  }
+  max_depth = std::min(max_depth, kMaxJsonDepth);
+  if (!JsonDepthWithin(text, max_depth)) {
+    *why = "JSON nested deeper than allowed";
     return false;
   }
   bool too_deep = false;
@@ -87,6 +97,26 @@ const nlohmann::json* FindObject(const nlohmann::json& object, const char* key, 
     return nullptr;
   }
   return &*it;
+}
+
+std::optional<std::int64_t> JsonInt64(const nlohmann::json& value) {
+  if (value.is_number_unsigned()) {
+    const auto u = value.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      return std::nullopt;
+    }
+    return static_cast<std::int64_t>(u);
+  }
+  if (value.is_number_integer()) return value.get<std::int64_t>();
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> JsonUint64(const nlohmann::json& value) {
+  if (value.is_number_unsigned()) return value.get<std::uint64_t>();
+  // nlohmann stores non-negative integers as number_unsigned; a signed one
+  // is negative (or "-0").
+  if (value.is_number_integer() && value.get<std::int64_t>() == 0) return 0;
+  return std::nullopt;
 }
 
 }  // namespace passkey::internal

@@ -57,6 +57,19 @@ std::optional<UnixSeconds> ParseDate(const std::string& text) {
   return *parsed;
 }
 
+// ReportDate: a report's effectiveDate as a time; nullopt when absent (or,
+// for entries not made by Verify, not a YYYY-MM-DD date).
+std::optional<UnixSeconds> ReportDate(const MdsStatusReport& report) {
+  if (report.effective_date.empty()) return std::nullopt;
+  return ParseDate(report.effective_date);
+}
+
+// Severity: how bad a status is, for reports of the same date.
+int Severity(std::string_view status) {
+  if (IsCompromiseStatus(status)) return 2;
+  return status.starts_with("FIDO_CERTIFIED") ? 0 : 1;
+}
+
 // OptionalString: a string member; nullopt when absent.
 Result<std::optional<std::string>> OptionalString(const nlohmann::json& object, const char* key,
                                                   const std::string& where) {
@@ -196,12 +209,17 @@ Result<internal::X509Ptr> CopyCertificate(X509* cert) {
 
 }  // namespace
 
-const MdsStatusReport* MdsEntry::LatestStatusReport() const {
+const MdsStatusReport* MdsEntry::LatestStatusReport(UnixSeconds now) const {
   const MdsStatusReport* latest = nullptr;
+  std::optional<UnixSeconds> latest_date;  // nullopt: undated
   for (const MdsStatusReport& report : status_reports) {
-    // Dates are validated YYYY-MM-DD, so text order is date order; an
-    // absent date ("") sorts first.
-    if (latest == nullptr || report.effective_date >= latest->effective_date) latest = &report;
+    const std::optional<UnixSeconds> date = ReportDate(report);
+    if (date.has_value() && *date > now) continue;  // not in effect yet
+    if (latest == nullptr || date > latest_date ||
+        (date == latest_date && Severity(report.status) > Severity(latest->status))) {
+      latest = &report;
+      latest_date = date;
+    }
   }
   return latest;
 }
@@ -284,12 +302,10 @@ Result<MdsBlob> MdsBlob::Verify(std::string_view jwt, const AttestationTrust& ro
   // "no: The serial number of this metadata BLOB Payload. Serial numbers
   //  MUST be consecutive and strictly monotonic increasing."
   const auto no = payload.find("no");
-  if (no == payload.end() || !no->is_number_integer() ||
-      (!no->is_number_unsigned() && no->get<std::int64_t>() < 0)) {
-    return Malformed("payload lacks a non-negative integer no");
-  }
-  blob.number_ = no->is_number_unsigned() ? no->get<std::uint64_t>()
-                                          : static_cast<std::uint64_t>(no->get<std::int64_t>());
+  const std::optional<std::uint64_t> number =
+      no == payload.end() ? std::nullopt : internal::JsonUint64(*no);
+  if (!number.has_value()) return Malformed("payload lacks a non-negative 64-bit integer no");
+  blob.number_ = *number;
   // "nextUpdate: ISO-8601 formatted date when the next update will be
   //  provided at latest."
   PASSKEY_ASSIGN_OR_RETURN(const std::optional<std::string> next_update,
@@ -363,26 +379,63 @@ Status MdsBlob::AddAttestationRoots(AttestationTrust* trust) const {
   return OkStatus();
 }
 
-Status CheckAuthenticatorStatus(const MdsBlob& blob, const Aaguid& aaguid) {
-  const MdsEntry* entry = blob.Find(aaguid);
-  if (entry == nullptr) return OkStatus();
-  const MdsStatusReport* latest = entry->LatestStatusReport();
-  if (latest == nullptr) return OkStatus();
+bool IsCompromiseStatus(std::string_view status) noexcept {
   // FIDO MDS 3 AuthenticatorStatus values that say the authenticator can no
-  // longer be relied upon: "USER_VERIFICATION_BYPASS", "ATTESTATION_KEY_
-  // COMPROMISE", "USER_KEY_REMOTE_COMPROMISE", "USER_KEY_PHYSICAL_COMPROMISE"
-  // and "REVOKED" ("significant security issues").
+  // longer be relied upon ("significant security issues").
   static constexpr std::string_view kCompromised[] = {
       "USER_VERIFICATION_BYPASS", "ATTESTATION_KEY_COMPROMISE", "USER_KEY_REMOTE_COMPROMISE",
       "USER_KEY_PHYSICAL_COMPROMISE", "REVOKED"};
-  for (std::string_view status : kCompromised) {
-    if (latest->status == status) {
+  for (std::string_view compromised : kCompromised) {
+    if (status == compromised) return true;
+  }
+  return false;
+}
+
+Status CheckAuthenticatorStatus(const MdsEntry& entry, std::optional<UnixSeconds> now) {
+  if (!now.has_value()) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "mds: the status policy needs the verification time (now)");
+  }
+  const std::string who =
+      "authenticator " + (entry.aaguid.has_value() ? entry.aaguid->ToString() : entry.aaid);
+  // The latest compromise in effect at `now`.
+  const MdsStatusReport* compromise = nullptr;
+  UnixSeconds compromise_date = 0;
+  for (const MdsStatusReport& report : entry.status_reports) {
+    if (!IsCompromiseStatus(report.status)) continue;
+    const std::optional<UnixSeconds> date = ReportDate(report);
+    if (!date.has_value()) {
+      // Undated (or undatable): nothing can be later than it; fail closed.
       return Fail(ErrorCode::kAuthenticatorStatusCompromised,
-                  "authenticator " + aaguid.ToString() + ": latest MDS status is " +
-                      latest->status);
+                  who + ": MDS status " + report.status + " without effectiveDate");
+    }
+    if (*date > *now) continue;
+    if (compromise == nullptr || *date > compromise_date) {
+      compromise = &report;
+      compromise_date = *date;
     }
   }
-  return OkStatus();
+  if (compromise == nullptr) return OkStatus();
+  // Cleared only by a later certification in effect at `now`.
+  for (const MdsStatusReport& report : entry.status_reports) {
+    if (!report.status.starts_with("FIDO_CERTIFIED")) continue;
+    const std::optional<UnixSeconds> date = ReportDate(report);
+    if (date.has_value() && *date > compromise_date && *date <= *now) return OkStatus();
+  }
+  return Fail(ErrorCode::kAuthenticatorStatusCompromised,
+              who + ": MDS status " + compromise->status + " since " +
+                  compromise->effective_date + ", not cleared by a later FIDO_CERTIFIED report");
+}
+
+Status CheckAuthenticatorStatus(const MdsBlob& blob, const Aaguid& aaguid,
+                                std::optional<UnixSeconds> now) {
+  if (!now.has_value()) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "mds: the status policy needs the verification time (now)");
+  }
+  const MdsEntry* entry = blob.Find(aaguid);
+  if (entry == nullptr) return OkStatus();
+  return CheckAuthenticatorStatus(*entry, now);
 }
 
 }  // namespace passkey

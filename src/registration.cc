@@ -133,7 +133,7 @@ Result<CredentialRecord> VerifyRegistration(const RegistrationOptions& options,
   // policy. A model whose latest FIDO MDS status report is a compromise is
   // not trustworthy whatever the attestation says (passkey/mds.h).
   if (options.mds_blob != nullptr) {
-    PASSKEY_RETURN_IF_ERROR(CheckAuthenticatorStatus(*options.mds_blob, attested.aaguid));
+    PASSKEY_RETURN_IF_ERROR(CheckAuthenticatorStatus(*options.mds_blob, attested.aaguid, options.now));
   }
 
   // "Verify that the credentialId is ≤ 1023 bytes. Credential IDs larger than

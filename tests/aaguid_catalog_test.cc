@@ -147,6 +147,20 @@ TEST(AaguidCatalogTest, RejectsMalformedCatalogs) {
   }
 }
 
+TEST(AaguidCatalogTest, DepthIsBounded) {
+  // Catalog object, entry object and one array in an ignored member reach
+  // the catalog's cap (3); one more level, 65 or a million are refused.
+  const auto nested = [](std::size_t depth) {
+    return R"({"01234567-89ab-cdef-0123-456789abcdef": {"name": "X", "x": )" +
+           std::string(depth, '[') + std::string(depth, ']') + "}}";
+  };
+  EXPECT_THAT(AaguidCatalog::FromJson(nested(1)), IsOk());
+  for (std::size_t depth : {2u, 63u, 1000000u}) {
+    EXPECT_THAT(AaguidCatalog::FromJson(nested(depth)), HasError(ErrorCode::kMalformedCatalog))
+        << depth;
+  }
+}
+
 TEST(AaguidCatalogTest, RejectsHugeInput) {
   std::string huge = R"({"01234567-89ab-cdef-0123-456789abcdef": {"name": ")";
   huge.append(8 * 1024 * 1024, 'a');

@@ -378,12 +378,44 @@ TEST_F(SafetyNetAttestationTest, PayloadMemberTypesAreChecked) {
       {"timestampMs", R"("1767225595000")"},
       {"timestampMs", "-1"},
       {"timestampMs", "18446744073709551615"},
+      {"timestampMs", "9223372036854775808"},
+      {"timestampMs", "-9223372036854775809"},
+      {"timestampMs", "1.767225595e12"},  // the right time, but not an integer
+      {"timestampMs", "1767225595000.0"},
   };
   for (const auto& defect : defects) {
     SafetyNetAttestationOptions safetynet = SafetyNet();
     safetynet.payload_members = {defect};
     EXPECT_THAT(Register(safetynet, Options(&trust_)), HasError(ErrorCode::kAttestationInvalid))
         << defect.first << " = " << defect.second.value_or("(absent)");
+  }
+}
+
+TEST_F(SafetyNetAttestationTest, JwsJsonDepthIsBounded) {
+  // The payload and header objects plus 7 (payload) / 3 (header) arrays in an
+  // unknown member reach the caps (8 / 4); one more, 65 or 1000 levels are
+  // refused. (The test builder re-serializes members with nlohmann, which
+  // recurses per level, so the megabyte-deep case is in mds_test, through
+  // the same JWS code.)
+  const auto arrays = [](std::size_t depth) {
+    return std::string(depth, '[') + std::string(depth, ']');
+  };
+  SafetyNetAttestationOptions safetynet = SafetyNet();
+  safetynet.payload_members = {{"x", arrays(7)}};
+  safetynet.header_members = {{"x", arrays(3)}};
+  EXPECT_THAT(Register(safetynet, Options(&trust_)), IsOk());
+  for (std::size_t depth : {8u, 64u, 1000u}) {
+    SafetyNetAttestationOptions deep_payload = SafetyNet();
+    deep_payload.payload_members = {{"x", arrays(depth)}};
+    EXPECT_THAT(Register(deep_payload, Options(&trust_)),
+                HasError(ErrorCode::kAttestationInvalid))
+        << depth;
+  }
+  for (std::size_t depth : {4u, 64u, 1000u}) {
+    SafetyNetAttestationOptions deep_header = SafetyNet();
+    deep_header.header_members = {{"x", arrays(depth)}};
+    EXPECT_THAT(Register(deep_header, Options(&trust_)), HasError(ErrorCode::kAttestationInvalid))
+        << depth;
   }
 }
 

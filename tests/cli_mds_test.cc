@@ -269,6 +269,34 @@ TEST_F(CliMdsTest, RegistrationUsesMdsRootsProviderAndStatusPolicy) {
     EXPECT_EQ(run.exit_code, 1);
     EXPECT_EQ(ErrorCodeOf(run), "authenticator_status_compromised");
   }
+  // The status policy at --now (mds.h CheckAuthenticatorStatus): a report
+  // dated after --now is ignored; only a later FIDO_CERTIFIED* report clears
+  // a compromise; on one date the worst report wins whatever the order.
+  const struct {
+    std::vector<testing::MdsTestStatusReport> reports;
+    const char* expected;  // nullptr: registers
+  } cases[] = {
+      {{{"FIDO_CERTIFIED_L1", "2023-01-01"}, {"REVOKED", "2026-01-02"}}, nullptr},
+      {{{"REVOKED", "2024-01-01"}, {"UPDATE_AVAILABLE", "2025-01-01"}},
+       "authenticator_status_compromised"},
+      {{{"REVOKED", "2024-01-01"}, {"FIDO_CERTIFIED_L2", "2025-01-01"}}, nullptr},
+      {{{"REVOKED", "2025-01-01"}, {"FIDO_CERTIFIED_L2", "2025-01-01"}},
+       "authenticator_status_compromised"},
+      {{{"REVOKED", ""}, {"FIDO_CERTIFIED_L2", "2025-01-01"}}, "authenticator_status_compromised"},
+  };
+  for (const auto& c : cases) {
+    entry.status_reports = c.reports;
+    const auto [blob, root] = MakeTestMds({entry});
+    std::vector<std::string> args = flags;
+    args.insert(args.end(), {"--mds", blob, "--mds-root", root});
+    const RunResult run = Run(args);
+    if (c.expected == nullptr) {
+      EXPECT_EQ(run.exit_code, 0) << run.err << run.out;
+    } else {
+      EXPECT_EQ(run.exit_code, 1);
+      EXPECT_EQ(ErrorCodeOf(run), c.expected);
+    }
+  }
 }
 
 // --- The shared samples ----------------------------------------------------------

@@ -238,6 +238,29 @@ TEST_F(CliTest, DeeplyNestedResponseIsRejectedNotCrashed) {
   ExpectRejected(Run(args, deep), "malformed_response");
 }
 
+TEST_F(CliTest, PublicKeyAlgorithmOutsideInt64OrNotAnIntegerIsMalformed) {
+  SoftwareAuthenticator authn = NewAuthenticator();
+  const Bytes challenge(16, 0x12);
+  const std::vector<std::string> args = Concat({"verify-registration"}, RpFlags(challenge));
+  const std::string response = RegistrationJson(authn, challenge);
+  const std::string member = R"("publicKeyAlgorithm":-7)";
+  const std::size_t at = response.find(member);
+  ASSERT_NE(at, std::string::npos) << response;
+  const auto with = [&](const std::string& token) {
+    std::string text = response;
+    text.replace(at, member.size(), R"("publicKeyAlgorithm":)" + token);
+    return text;
+  };
+  EXPECT_EQ(Run(args, with("-7")).exit_code, 0);
+  // 18446744073709551609 and -7.0000000000000001 are -7 after wrap-around
+  // or rounding; neither may pass as ES256.
+  for (const char* token : {"18446744073709551609", "9223372036854775808",
+                            "-9223372036854775809", "1e400", "-7.0", "-7.0000000000000001",
+                            "-7e0", "\"-7\""}) {
+    ExpectRejected(Run(args, with(token)), "malformed_response");
+  }
+}
+
 TEST_F(CliTest, OversizedResponseIsRejected) {
   const std::vector<std::string> args = Concat({"verify-registration"}, RpFlags(Bytes(16, 1)));
   ExpectRejected(Run(args, std::string(2 * 1024 * 1024, ' ')), "malformed_response");
@@ -447,6 +470,15 @@ TEST_F(CliTest, MalformedCredentialRecordIsRejected) {
                             RpFlags(challenge)),
                      *assertion),
                  "unsupported_record_version");
+  // An algorithm that is ES256 (-7) only after 64-bit wrap-around.
+  const std::string wrapped = R"({"id": ")" + Base64UrlEncode(authn.credential_id()) +
+                              R"(", "publicKey": ")" + Base64UrlEncode(authn.CosePublicKey()) +
+                              R"(", "algorithm": 18446744073709551609})";
+  ExpectRejected(
+      Run(Concat({"verify-authentication", "--credential", WriteFile("wrapped.json", wrapped)},
+                 RpFlags(challenge)),
+          *assertion),
+      "malformed_credential_record");
 }
 
 TEST_F(CliTest, MinimalRecordIsAccepted) {

@@ -262,6 +262,79 @@ TEST(CredentialRecordTest, RejectsNonIntegerVersionAsMalformed) {
   }
 }
 
+// --- JSON integers: in the member's range, no wrap-around, no rounding -----------
+
+TEST(CredentialRecordTest, IntegerMembersMustBeIntegersInRange) {
+  struct Case {
+    const char* member;
+    const char* token;
+    bool accepted;
+  };
+  const Case cases[] = {
+      {"signCount", "0", true},
+      {"signCount", "4294967295", true},
+      {"signCount", "4294967296", false},
+      {"signCount", "-1", false},
+      {"signCount", "18446744073709551615", false},
+      {"signCount", "18446744073709551616", false},
+      {"signCount", "1.0", false},
+      {"signCount", "1e2", false},
+      {"signCount", "\"1\"", false},
+      {"algorithm", "-7", true},
+      {"algorithm", "-2147483648", true},
+      {"algorithm", "2147483647", true},
+      {"algorithm", "2147483648", false},
+      {"algorithm", "-2147483649", false},
+      {"algorithm", "18446744073709551609", false},  // -7 if wrapped to int64
+      {"algorithm", "9223372036854775808", false},
+      {"algorithm", "-9223372036854775809", false},
+      {"algorithm", "-7.0", false},
+      {"algorithm", "-7.0000000000000001", false},  // -7 if rounded
+      {"algorithm", "-7e0", false},
+      {"algorithm", "\"-7\"", false},
+      {"algorithm", "\"\u22127\"", false},  // U+2212 MINUS SIGN
+      {"version", "1", true},
+      {"version", "1.0", false},
+      {"version", "1e0", false},
+      {"version", "9223372036854775808", false},
+      {"version", "18446744073709551617", false},
+      {"version", "-9223372036854775809", false},
+  };
+  for (const Case& c : cases) {
+    const std::string text = Minimal(std::string("\"") + c.member + "\":" + c.token);
+    const Result<CredentialRecord> record = CredentialRecordFromJson(text);
+    if (c.accepted) {
+      EXPECT_THAT(record, IsOk()) << text;
+    } else {
+      EXPECT_THAT(record, HasError(ErrorCode::kMalformedCredentialRecord)) << text;
+    }
+  }
+  EXPECT_EQ(CredentialRecordFromJson(Minimal(R"("algorithm":-2147483648)"))->algorithm,
+            static_cast<CoseAlgorithm>(INT32_MIN));
+  EXPECT_EQ(CredentialRecordFromJson(Minimal(R"("signCount":4294967295)"))->sign_count,
+            UINT32_MAX);
+  // A number too large for a double is not JSON we accept.
+  EXPECT_THAT(CredentialRecordFromJson(Minimal(R"("signCount":1e400)")),
+              HasError(ErrorCode::kMalformedCredentialRecord));
+}
+
+// --- Nesting depth -----------------------------------------------------------------
+
+TEST(CredentialRecordTest, DepthIsBounded) {
+  // The record object plus 3 nested arrays in an ignored member is the
+  // deepest record read (kMaxRecordDepth 4); one more, 65 or megabytes of
+  // nesting are refused.
+  const auto nested = [](std::size_t depth) {
+    return Minimal("\"x\":" + std::string(depth, '[') + std::string(depth, ']'));
+  };
+  EXPECT_THAT(CredentialRecordFromJson(nested(3)), IsOk());
+  for (std::size_t depth : {4u, 64u, 100000u}) {
+    EXPECT_THAT(CredentialRecordFromJson(nested(depth)),
+                HasError(ErrorCode::kMalformedCredentialRecord))
+        << depth;
+  }
+}
+
 // --- Malformed --------------------------------------------------------------------------
 
 TEST(CredentialRecordTest, RejectsNonJson) {

@@ -7,10 +7,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "internal/limits.h"
 #include "json_util.h"
 #include "test_util.h"
 
@@ -48,10 +51,7 @@ void ExpectSameValue(const JsonValue& value, const nlohmann::json& j, const std:
   if (value.is_string()) {
     EXPECT_EQ(DecodeJsonString(value), j.get<std::string>()) << text;
   } else if (value.kind == JsonKind::kNumber) {
-    EXPECT_EQ(JsonInteger(value).has_value(), j.is_number_integer()) << text;
-    if (j.is_number_integer()) {
-      EXPECT_EQ(*JsonInteger(value), j.get<std::int64_t>()) << text;
-    }
+    EXPECT_EQ(JsonInteger(value), JsonInt64(j)) << text;
   } else if (value.is_object()) {
     JsonMembers members(value);
     std::string_view key;
@@ -200,6 +200,113 @@ TEST(JsonReaderTest, AgreesWithNlohmannOnMutations) {
   // The mutations must exercise both verdicts.
   EXPECT_GT(accepted, 50);
   EXPECT_LT(accepted, 3950);
+}
+
+
+// --- Integers: strict, no wrap-around, no rounding --------------------------------
+
+struct IntegerCase {
+  std::string text;
+  std::optional<std::int64_t> int64;
+  std::optional<std::uint64_t> uint64;
+};
+
+TEST(JsonReaderTest, IntegersAreStrictAndInRange) {
+  constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+  const std::vector<IntegerCase> cases = {
+      {"0", 0, 0},
+      {"-0", 0, 0},
+      {"-7", -7, std::nullopt},
+      {"7", 7, 7},
+      {"9223372036854775807", kMax, static_cast<std::uint64_t>(kMax)},
+      {"-9223372036854775808", kMin, std::nullopt},
+      // Outside int64: refused, never wrapped.
+      {"9223372036854775808", std::nullopt, 9223372036854775808u},
+      {"18446744073709551609", std::nullopt, 18446744073709551609u},  // -7 if wrapped
+      {"18446744073709551615", std::nullopt, std::numeric_limits<std::uint64_t>::max()},
+      {"18446744073709551616", std::nullopt, std::nullopt},
+      {"-9223372036854775809", std::nullopt, std::nullopt},
+      {"-18446744073709551623", std::nullopt, std::nullopt},
+      // Strict: a fraction or an exponent is not an integer, whatever the value.
+      {"1.5", std::nullopt, std::nullopt},
+      {"-7.0", std::nullopt, std::nullopt},
+      {"-7.0000000000000001", std::nullopt, std::nullopt},  // -7 if rounded
+      {"1e2", std::nullopt, std::nullopt},
+      {"1E2", std::nullopt, std::nullopt},
+      {"-7e0", std::nullopt, std::nullopt},
+      {"0.0", std::nullopt, std::nullopt},
+      // Not numbers at all.
+      {"\"-7\"", std::nullopt, std::nullopt},
+      {"true", std::nullopt, std::nullopt},
+      {"null", std::nullopt, std::nullopt},
+      {"[-7]", std::nullopt, std::nullopt},
+  };
+  for (const IntegerCase& c : cases) {
+    JsonValue value;
+    const char* why = nullptr;
+    ASSERT_TRUE(ValidateJson(c.text, 4, &value, &why)) << c.text;
+    EXPECT_EQ(JsonInteger(value), c.int64) << c.text;
+    nlohmann::json j;
+    std::string unused;
+    ASSERT_TRUE(ParseJsonStrict(c.text, 4, &j, &unused)) << c.text;
+    EXPECT_EQ(JsonInt64(j), c.int64) << c.text;
+    EXPECT_EQ(JsonUint64(j), c.uint64) << c.text;
+  }
+  // Beyond a double: not JSON we accept at all.
+  for (const std::string text : {"1e400", "-1e400", "[1e400]"}) {
+    EXPECT_FALSE(ReaderAccepts(text, 4)) << text;
+    EXPECT_FALSE(NlohmannAccepts(text, 4)) << text;
+  }
+}
+
+// --- Nesting depth ----------------------------------------------------------------
+
+std::string NestedArrays(std::size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
+
+TEST(JsonReaderTest, DepthIsBoundedTo64WhateverTheCallerAsks) {
+  static_assert(kMaxJsonDepth == 64);
+  for (int asked : {64, 65, 1000}) {
+    EXPECT_TRUE(ReaderAccepts(NestedArrays(64), asked)) << asked;
+    EXPECT_TRUE(NlohmannAccepts(NestedArrays(64), asked)) << asked;
+    EXPECT_TRUE(JsonDepthWithin(NestedArrays(64), asked)) << asked;
+    EXPECT_FALSE(ReaderAccepts(NestedArrays(65), asked)) << asked;
+    EXPECT_FALSE(NlohmannAccepts(NestedArrays(65), asked)) << asked;
+    EXPECT_FALSE(JsonDepthWithin(NestedArrays(65), asked)) << asked;
+  }
+  // A stricter caller depth stays stricter.
+  EXPECT_TRUE(NlohmannAccepts(NestedArrays(4), 4));
+  EXPECT_FALSE(NlohmannAccepts(NestedArrays(5), 4));
+}
+
+TEST(JsonReaderTest, DepthScanSkipsStringsAndCountsObjects) {
+  // Brackets inside strings (escaped quotes included) do not nest.
+  EXPECT_TRUE(JsonDepthWithin(R"(["[[[[", "\"[[[[", {"k[[": "]]{{"}])", 2));
+  EXPECT_FALSE(JsonDepthWithin(R"(["\\", [[]]])", 2));  // "\\" ends the string
+  EXPECT_TRUE(JsonDepthWithin(R"({"a":{"b":{}}})", 3));
+  EXPECT_FALSE(JsonDepthWithin(R"({"a":{"b":{"c":[]}}})", 3));
+  // Closers never take the count below zero.
+  EXPECT_FALSE(JsonDepthWithin("]]]]" + NestedArrays(3), 2));
+  EXPECT_TRUE(JsonDepthWithin("", 0));
+  EXPECT_FALSE(JsonDepthWithin("[", 0));
+}
+
+TEST(JsonReaderTest, HugeNestingIsRefusedBeforeNlohmann) {
+  // 8 MiB of '[' (and an unterminated one): refused by the scan, which
+  // neither recurses nor allocates (nlohmann alone would keep a stack
+  // entry per level). Time and memory are measured by hand (see the
+  // hardening notes), not asserted here.
+  const std::string deep(8 * 1024 * 1024, '[');
+  EXPECT_FALSE(JsonDepthWithin(deep, 64));
+  nlohmann::json j;
+  std::string why;
+  EXPECT_FALSE(ParseJsonStrict(deep, 16, &j, &why));
+  EXPECT_EQ(why, "JSON nested deeper than allowed");
+  EXPECT_FALSE(ParseJsonStrict(deep + std::string(deep.size(), ']'), 64, &j, &why));
+  EXPECT_EQ(why, "JSON nested deeper than allowed");
+  EXPECT_FALSE(ReaderAccepts(deep, 64));
 }
 
 }  // namespace

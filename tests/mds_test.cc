@@ -6,6 +6,7 @@
 #include <passkey/mds.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -135,7 +136,7 @@ TEST_P(SharedMdsBlobTest, VerifiesWithItsRootAtCurrentTime) {
     EXPECT_FALSE(entry.description.empty());
     EXPECT_EQ(entry.icon.rfind("data:", 0), 0u);
     EXPECT_FALSE(entry.attestation_root_certificates.empty());
-    EXPECT_NE(entry.LatestStatusReport(), nullptr);
+    EXPECT_NE(entry.LatestStatusReport(now_), nullptr);
   }
   EXPECT_GT(with_aaguid, 0u);
   EXPECT_EQ(blob->ToCatalog().size(), with_aaguid);
@@ -472,6 +473,66 @@ TEST_F(MdsBlobTest, MalformedPayloadsHaveExactCodes) {
   EXPECT_THAT(VerifyPayload(deep), HasError(ErrorCode::kMdsMalformed));
 }
 
+TEST_F(MdsBlobTest, NumberMustBeAnUnsigned64BitInteger) {
+  const auto payload = [](const std::string& no) {
+    return R"({"no":)" + no + R"(,"nextUpdate":"2026-02-01","entries":[]})";
+  };
+  const Result<MdsBlob> zero = VerifyPayload(payload("0"));
+  ASSERT_THAT(zero, IsOk());
+  EXPECT_EQ(zero->number(), 0u);
+  const Result<MdsBlob> max = VerifyPayload(payload("18446744073709551615"));
+  ASSERT_THAT(max, IsOk());
+  EXPECT_EQ(max->number(), UINT64_MAX);
+  for (const char* no : {"18446744073709551616", "-1", "-9223372036854775809", "1e2", "7.0",
+                         "7.0000000000000001", "1e400", "\"7\"", "null"}) {
+    EXPECT_THAT(VerifyPayload(payload(no)), HasError(ErrorCode::kMdsMalformed)) << no;
+  }
+}
+
+TEST_F(MdsBlobTest, PayloadDepthIsBounded) {
+  // The payload object plus 15 arrays reach the payload cap (16); one more,
+  // 65 or a million levels are refused.
+  const auto nested = [](std::size_t depth) {
+    return R"({"no":7,"nextUpdate":"2026-02-01","entries":[],"x":)" + std::string(depth, '[') +
+           std::string(depth, ']') + "}";
+  };
+  EXPECT_THAT(VerifyPayload(nested(15)), IsOk());
+  for (std::size_t depth : {16u, 64u, 1000000u}) {
+    EXPECT_THAT(VerifyPayload(nested(depth)), HasError(ErrorCode::kMdsMalformed)) << depth;
+  }
+}
+
+TEST_F(MdsBlobTest, HeaderDepthIsBounded) {
+  // The header is parsed before the signature is checked: within the header
+  // cap (4) the bogus signature is what fails; deeper, the header.
+  const auto jwt = [](std::size_t depth) {
+    const std::string header = R"({"alg":"ES256","x":)" + std::string(depth, '[') +
+                               std::string(depth, ']') + "}";
+    return Base64UrlEncode(AsBytes(header)) + "." +
+           Base64UrlEncode(AsBytes(MdsPayloadJson(7, "2026-02-01", {}))) + "." +
+           Base64UrlEncode(Bytes(64, 0x01));
+  };
+  EXPECT_THAT(MdsBlob::Verify(jwt(3), trust_, Options()),
+              HasError(ErrorCode::kMdsSignatureInvalid));
+  for (std::size_t depth : {4u, 64u, 1000000u}) {
+    EXPECT_THAT(MdsBlob::Verify(jwt(depth), trust_, Options()), HasError(ErrorCode::kMdsMalformed))
+        << depth;
+  }
+}
+
+TEST_F(MdsBlobTest, FifteenMegabyteNestedBlobIsRefused) {
+  // A correctly signed 15 MB BLOB whose payload is nothing but nested
+  // arrays: refused by the depth scan before nlohmann parses it (time and
+  // peak memory are measured by hand through the CLI, not asserted here).
+  const std::size_t depth = 15 * 1000 * 1000 / 4 * 3 / 2;  // payload → ~15 MB of base64url
+  const Result<std::string> jwt =
+      signer_->Sign(std::string(depth, '[') + std::string(depth, ']'));
+  ASSERT_THAT(jwt, IsOk());
+  ASSERT_GE(jwt->size(), 15u * 1000 * 1000);
+  ASSERT_LE(jwt->size(), 16u * 1024 * 1024);
+  EXPECT_THAT(MdsBlob::Verify(*jwt, trust_, Options()), HasError(ErrorCode::kMdsMalformed));
+}
+
 TEST_F(MdsBlobTest, CatalogMergeOrderIsEmbeddedThenCatalogsThenMds) {
   const std::string icloud = "fbfc3007-154e-4ecc-8c0b-6e020557d7bd";
   const std::string only_catalog = "11111111-2222-3333-4444-555555555555";
@@ -512,26 +573,26 @@ TEST_P(MdsStatusPolicyTest, LatestCompromiseIsRejected) {
   const Result<MdsBlob> blob =
       WithStatuses({{"FIDO_CERTIFIED_L1", "2023-01-01"}, {GetParam(), "2024-06-01"}});
   ASSERT_THAT(blob, IsOk());
-  EXPECT_THAT(CheckAuthenticatorStatus(*blob, MustParse(kAaguidA)),
+  EXPECT_THAT(CheckAuthenticatorStatus(*blob, MustParse(kAaguidA), kNow),
               HasError(ErrorCode::kAuthenticatorStatusCompromised));
   // Other models are not affected.
-  EXPECT_THAT(CheckAuthenticatorStatus(*blob, MustParse(kAaguidB)), IsOk());
+  EXPECT_THAT(CheckAuthenticatorStatus(*blob, MustParse(kAaguidB), kNow), IsOk());
 }
 
 TEST_P(MdsStatusPolicyTest, LaterCertificationSupersedesCompromise) {
   const Result<MdsBlob> blob =
       WithStatuses({{GetParam(), "2023-01-01"}, {"FIDO_CERTIFIED", "2024-06-01"}});
   ASSERT_THAT(blob, IsOk());
-  EXPECT_THAT(CheckAuthenticatorStatus(*blob, MustParse(kAaguidA)), IsOk());
+  EXPECT_THAT(CheckAuthenticatorStatus(*blob, MustParse(kAaguidA), kNow), IsOk());
   // The latest is by effectiveDate, not by position.
   const Result<MdsBlob> reordered =
       WithStatuses({{"FIDO_CERTIFIED", "2024-06-01"}, {GetParam(), "2023-01-01"}});
   ASSERT_THAT(reordered, IsOk());
-  EXPECT_THAT(CheckAuthenticatorStatus(*reordered, MustParse(kAaguidA)), IsOk());
+  EXPECT_THAT(CheckAuthenticatorStatus(*reordered, MustParse(kAaguidA), kNow), IsOk());
   const Result<MdsBlob> newer =
       WithStatuses({{GetParam(), "2025-01-01"}, {"FIDO_CERTIFIED", "2024-06-01"}});
   ASSERT_THAT(newer, IsOk());
-  EXPECT_THAT(CheckAuthenticatorStatus(*newer, MustParse(kAaguidA)),
+  EXPECT_THAT(CheckAuthenticatorStatus(*newer, MustParse(kAaguidA), kNow),
               HasError(ErrorCode::kAuthenticatorStatusCompromised));
 }
 
@@ -546,22 +607,159 @@ TEST_F(MdsBlobTest, NonCompromiseStatusesPass) {
                              "FIDO_CERTIFIED_L3plus"}) {
     const Result<MdsBlob> blob = WithStatuses({{status, "2024-06-01"}});
     ASSERT_THAT(blob, IsOk());
-    EXPECT_THAT(CheckAuthenticatorStatus(*blob, MustParse(kAaguidA)), IsOk()) << status;
+    EXPECT_THAT(CheckAuthenticatorStatus(*blob, MustParse(kAaguidA), kNow), IsOk()) << status;
   }
   const Result<MdsBlob> none = WithStatuses({});
   ASSERT_THAT(none, IsOk());
-  EXPECT_THAT(CheckAuthenticatorStatus(*none, MustParse(kAaguidA)), IsOk());
-  // An undated report counts as older than a dated one.
-  const Result<MdsBlob> undated = WithStatuses({{"FIDO_CERTIFIED", "2024-06-01"}, {"REVOKED", ""}});
+  EXPECT_THAT(CheckAuthenticatorStatus(*none, MustParse(kAaguidA), kNow), IsOk());
+  // An undated report that is not a compromise changes nothing.
+  const Result<MdsBlob> undated =
+      WithStatuses({{"FIDO_CERTIFIED", ""}, {"UPDATE_AVAILABLE", "2024-06-01"}});
   ASSERT_THAT(undated, IsOk());
-  EXPECT_THAT(CheckAuthenticatorStatus(*undated, MustParse(kAaguidA)), IsOk());
+  EXPECT_THAT(CheckAuthenticatorStatus(*undated, MustParse(kAaguidA), kNow), IsOk());
+}
+
+// The policy rules (mds.h CheckAuthenticatorStatus), one test each, for every
+// compromise status. kNow is 2026-01-01T00:00:00Z.
+
+TEST_P(MdsStatusPolicyTest, ReportsDatedAfterNowAreIgnored) {
+  const Aaguid a = MustParse(kAaguidA);
+  // A compromise that takes effect tomorrow does not count yet; today's does
+  // (a date takes effect at 00:00:00Z).
+  const Result<MdsBlob> tomorrow =
+      WithStatuses({{"FIDO_CERTIFIED_L1", "2023-01-01"}, {GetParam(), "2026-01-02"}});
+  ASSERT_THAT(tomorrow, IsOk());
+  EXPECT_THAT(CheckAuthenticatorStatus(*tomorrow, a, kNow), IsOk());
+  EXPECT_THAT(CheckAuthenticatorStatus(*tomorrow, a, MustTime("2026-01-02T00:00:00Z")),
+              HasError(ErrorCode::kAuthenticatorStatusCompromised));
+  const Result<MdsBlob> today =
+      WithStatuses({{"FIDO_CERTIFIED_L1", "2023-01-01"}, {GetParam(), "2026-01-01"}});
+  ASSERT_THAT(today, IsOk());
+  EXPECT_THAT(CheckAuthenticatorStatus(*today, a, kNow),
+              HasError(ErrorCode::kAuthenticatorStatusCompromised));
+  // Nor does a certification dated after now clear a compromise in effect.
+  const Result<MdsBlob> future_fix =
+      WithStatuses({{GetParam(), "2024-06-01"}, {"FIDO_CERTIFIED_L2", "2026-03-01"}});
+  ASSERT_THAT(future_fix, IsOk());
+  EXPECT_THAT(CheckAuthenticatorStatus(*future_fix, a, kNow),
+              HasError(ErrorCode::kAuthenticatorStatusCompromised));
+  EXPECT_THAT(CheckAuthenticatorStatus(*future_fix, a, MustTime("2026-03-01T00:00:00Z")), IsOk());
+  EXPECT_EQ(future_fix->Find(a)->LatestStatusReport(kNow)->status, GetParam());
+  EXPECT_EQ(future_fix->Find(a)->LatestStatusReport(MustTime("2026-03-01T00:00:00Z"))->status,
+            "FIDO_CERTIFIED_L2");
+}
+
+TEST_P(MdsStatusPolicyTest, OnlyALaterCertificationClearsACompromise) {
+  const Aaguid a = MustParse(kAaguidA);
+  for (const char* later : {"UPDATE_AVAILABLE", "NOT_FIDO_CERTIFIED", "SELF_ASSERTION_SUBMITTED",
+                            "REVOKED", "USER_VERIFICATION_BYPASS"}) {
+    const Result<MdsBlob> blob = WithStatuses({{GetParam(), "2024-06-01"}, {later, "2025-01-01"}});
+    ASSERT_THAT(blob, IsOk());
+    EXPECT_THAT(CheckAuthenticatorStatus(*blob, a, kNow),
+                HasError(ErrorCode::kAuthenticatorStatusCompromised))
+        << later;
+    // The latest report is the later one, but the compromise still stands.
+    EXPECT_EQ(blob->Find(a)->LatestStatusReport(kNow)->status, later);
+  }
+  for (const char* later : {"FIDO_CERTIFIED", "FIDO_CERTIFIED_L1", "FIDO_CERTIFIED_L3plus"}) {
+    const Result<MdsBlob> blob = WithStatuses(
+        {{GetParam(), "2024-06-01"}, {later, "2025-01-01"}, {"UPDATE_AVAILABLE", "2025-06-01"}});
+    ASSERT_THAT(blob, IsOk());
+    EXPECT_THAT(CheckAuthenticatorStatus(*blob, a, kNow), IsOk()) << later;
+  }
+  // A certification before the compromise does not clear it; the latest
+  // compromise is the one that must be cleared.
+  const Result<MdsBlob> again = WithStatuses({{"FIDO_CERTIFIED", "2025-01-01"},
+                                              {GetParam(), "2023-01-01"},
+                                              {GetParam(), "2025-06-01"}});
+  ASSERT_THAT(again, IsOk());
+  EXPECT_THAT(CheckAuthenticatorStatus(*again, a, kNow),
+              HasError(ErrorCode::kAuthenticatorStatusCompromised));
+}
+
+TEST_P(MdsStatusPolicyTest, OnTheSameDateTheWorstWins) {
+  const Aaguid a = MustParse(kAaguidA);
+  const std::vector<MdsTestStatusReport> same_day = {{"FIDO_CERTIFIED_L1", "2025-01-01"},
+                                                     {GetParam(), "2025-01-01"},
+                                                     {"UPDATE_AVAILABLE", "2025-01-01"}};
+  // Every order of the three reports.
+  std::vector<std::size_t> order = {0, 1, 2};
+  do {
+    std::vector<MdsTestStatusReport> reports = {{"FIDO_CERTIFIED", "2023-01-01"}};
+    for (std::size_t i : order) reports.push_back(same_day[i]);
+    const Result<MdsBlob> blob = WithStatuses(reports);
+    ASSERT_THAT(blob, IsOk());
+    EXPECT_THAT(CheckAuthenticatorStatus(*blob, a, kNow),
+                HasError(ErrorCode::kAuthenticatorStatusCompromised));
+    EXPECT_EQ(blob->Find(a)->LatestStatusReport(kNow)->status, GetParam());
+  } while (std::next_permutation(order.begin(), order.end()));
+  // Without the compromise, UPDATE_AVAILABLE is worse than FIDO_CERTIFIED.
+  for (const auto& reports : {std::vector<MdsTestStatusReport>{same_day[0], same_day[2]},
+                              std::vector<MdsTestStatusReport>{same_day[2], same_day[0]}}) {
+    const Result<MdsBlob> blob = WithStatuses(reports);
+    ASSERT_THAT(blob, IsOk());
+    EXPECT_EQ(blob->Find(a)->LatestStatusReport(kNow)->status, "UPDATE_AVAILABLE");
+    EXPECT_THAT(CheckAuthenticatorStatus(*blob, a, kNow), IsOk());
+  }
+}
+
+TEST_P(MdsStatusPolicyTest, UndatedCompromiseIsNeverCleared) {
+  const Result<MdsBlob> blob =
+      WithStatuses({{GetParam(), ""}, {"FIDO_CERTIFIED_L2", "2025-01-01"}});
+  ASSERT_THAT(blob, IsOk());
+  EXPECT_THAT(CheckAuthenticatorStatus(*blob, MustParse(kAaguidA), kNow),
+              HasError(ErrorCode::kAuthenticatorStatusCompromised));
+  // Entries built by hand: an effectiveDate that is not a date is as good
+  // as none.
+  MdsEntry entry;
+  entry.aaguid = MustParse(kAaguidA);
+  entry.status_reports = {{GetParam(), "June 2024"}, {"FIDO_CERTIFIED", "2025-01-01"}};
+  EXPECT_THAT(CheckAuthenticatorStatus(entry, kNow),
+              HasError(ErrorCode::kAuthenticatorStatusCompromised));
+  entry.status_reports = {{GetParam(), "2024-06-01"}, {"FIDO_CERTIFIED", "2025-01-01"}};
+  EXPECT_THAT(CheckAuthenticatorStatus(entry, kNow), IsOk());
+  // An undated certification clears nothing.
+  entry.status_reports = {{GetParam(), "2024-06-01"}, {"FIDO_CERTIFIED", ""}};
+  EXPECT_THAT(CheckAuthenticatorStatus(entry, kNow),
+              HasError(ErrorCode::kAuthenticatorStatusCompromised));
+}
+
+TEST_F(MdsBlobTest, StatusPolicyNeedsNow) {
+  const Result<MdsBlob> blob = WithStatuses({{"FIDO_CERTIFIED", "2024-06-01"}});
+  ASSERT_THAT(blob, IsOk());
+  EXPECT_THAT(CheckAuthenticatorStatus(*blob, MustParse(kAaguidA), std::nullopt),
+              HasError(ErrorCode::kInvalidArgument));
+  // Also for a model the BLOB does not list: the call is wrong either way.
+  EXPECT_THAT(CheckAuthenticatorStatus(*blob, MustParse(kAaguidB), std::nullopt),
+              HasError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(CheckAuthenticatorStatus(blob->entries().front(), std::nullopt),
+              HasError(ErrorCode::kInvalidArgument));
+}
+
+TEST(MdsEntryTest, LatestStatusReportIgnoresFutureAndPrefersDated) {
+  MdsEntry entry;
+  EXPECT_EQ(entry.LatestStatusReport(kNow), nullptr);
+  entry.status_reports = {{"REVOKED", "2026-06-01"}};
+  EXPECT_EQ(entry.LatestStatusReport(kNow), nullptr);  // not in effect yet
+  entry.status_reports = {{"REVOKED", ""}, {"FIDO_CERTIFIED", "2024-01-01"}};
+  ASSERT_NE(entry.LatestStatusReport(kNow), nullptr);
+  EXPECT_EQ(entry.LatestStatusReport(kNow)->status, "FIDO_CERTIFIED");
+  // ... while the policy still fails on the undated compromise.
+  EXPECT_THAT(CheckAuthenticatorStatus(entry, kNow),
+              HasError(ErrorCode::kAuthenticatorStatusCompromised));
+  EXPECT_TRUE(IsCompromiseStatus("USER_KEY_PHYSICAL_COMPROMISE"));
+  EXPECT_FALSE(IsCompromiseStatus("REVOKED "));
+  EXPECT_FALSE(IsCompromiseStatus("FIDO_CERTIFIED"));
 }
 
 // --- In registration: per-AAGUID anchors and the status policy --------------------
 
 class MdsRegistrationTest : public MdsBlobTest {
  protected:
-  Result<CredentialRecord> Register(const std::string& aaguid, const RegistrationOptions& options) {
+  // Register: a packed registration under attestation_root_ (with
+  // `packed_attestation` false: "none", which needs no `now`).
+  Result<CredentialRecord> Register(const std::string& aaguid, const RegistrationOptions& options,
+                                    bool packed_attestation = true) {
     Result<testing::SoftwareAuthenticator> credential =
         testing::SoftwareAuthenticator::Create(CoseAlgorithm::kEs256, "mds-test/credential");
     if (!credential.has_value()) return Unexpected(credential.error());
@@ -572,8 +770,10 @@ class MdsRegistrationTest : public MdsBlobTest {
     reg.origin = "https://example.org";
     reg.challenge = Bytes(32, 0x5a);
     reg.aaguid = MustParse(aaguid);
-    reg.format = "packed";
-    reg.attest = testing::MakePackedAttestation(std::move(packed));
+    if (packed_attestation) {
+      reg.format = "packed";
+      reg.attest = testing::MakePackedAttestation(std::move(packed));
+    }
     const Result<std::string> json = credential->MakeCredentialJson(reg);
     if (!json.has_value()) return Unexpected(json.error());
     const Result<RegistrationResponse> response = ParseRegistrationResponseJson(*json);
@@ -625,6 +825,27 @@ TEST_F(MdsRegistrationTest, CompromisedModelIsRejectedAtRegistration) {
               HasError(ErrorCode::kAuthenticatorStatusCompromised));
   // Without the blob in the options there is no status policy.
   EXPECT_THAT(Register(kAaguidA, Options(&anchors, nullptr)), IsOk());
+}
+
+TEST_F(MdsRegistrationTest, StatusPolicyUsesOptionsNowAndFailsClosedWithoutIt) {
+  MdsTestEntry entry = Entry(kAaguidA, "Model A");
+  entry.status_reports = {{"FIDO_CERTIFIED_L1", "2023-01-01"}, {"REVOKED", "2026-06-01"}};
+  const Result<MdsBlob> blob = VerifyPayload(MdsPayloadJson(7, "2026-02-01", {entry}));
+  ASSERT_THAT(blob, IsOk());
+  RegistrationOptions options = Options(nullptr, &*blob);
+  options.require_trusted_attestation = false;
+  constexpr bool kNone = false;
+  // At kNow the revocation is still in the future; on its date it applies.
+  EXPECT_THAT(Register(kAaguidA, options, kNone), IsOk());
+  options.now = MustTime("2026-06-01T00:00:00Z");
+  EXPECT_THAT(Register(kAaguidA, options, kNone),
+              HasError(ErrorCode::kAuthenticatorStatusCompromised));
+  // Without now the policy cannot be applied: refused, where the same
+  // registration without a BLOB passes.
+  options.now.reset();
+  EXPECT_THAT(Register(kAaguidA, options, kNone), HasError(ErrorCode::kInvalidArgument));
+  options.mds_blob = nullptr;
+  EXPECT_THAT(Register(kAaguidA, options, kNone), IsOk());
 }
 
 // Found by fuzz/mds_blob_fuzzer (regression input

@@ -1,6 +1,9 @@
 // ParseRegistrationResponseJson / ParseAuthenticationResponseJson: the
 // PublicKeyCredential.toJSON() shapes (WebAuthn L3 §5.1).
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -467,6 +470,56 @@ TEST(ResponseJsonTest, RejectsDeepNesting) {
   }
   reg["clientExtensionResults"] = {{"x", deep}};
   EXPECT_THAT(ParseReg(reg), HasError(ErrorCode::kMalformedResponse));
+}
+
+TEST(ResponseJsonTest, DepthIsBounded) {
+  // The top-level object and clientExtensionResults are two levels; 6 more
+  // reach kMaxResponseDepth (8). One more, 65 or 500 000 levels (1 MB) are
+  // refused.
+  const auto nested = [](std::size_t depth) {
+    std::string text = Registration().dump();
+    const std::string member = R"("clientExtensionResults":{)";
+    const std::size_t at = text.find(member);
+    EXPECT_NE(at, std::string::npos);
+    text.insert(at + member.size(),
+                R"("x":)" + std::string(depth, '[') + std::string(depth, ']') + ",");
+    return text;
+  };
+  EXPECT_THAT(ParseRegistrationResponseJson(nested(6)), IsOk());
+  for (std::size_t depth : {7u, 63u, 500000u}) {
+    EXPECT_THAT(ParseRegistrationResponseJson(nested(depth)),
+                HasError(ErrorCode::kMalformedResponse))
+        << depth;
+  }
+}
+
+TEST(ResponseJsonTest, PublicKeyAlgorithmMustBeAnInt64) {
+  const std::string reference = Registration().dump();
+  const std::string member = R"("publicKeyAlgorithm":-7)";
+  ASSERT_NE(reference.find(member), std::string::npos);
+  const auto with = [&](const std::string& token) {
+    std::string text = reference;
+    text.replace(text.find(member), member.size(), R"("publicKeyAlgorithm":)" + token);
+    return text;
+  };
+  for (const auto& [token, value] :
+       std::vector<std::pair<std::string, std::int64_t>>{
+           {"-7", -7},
+           {"-257", -257},
+           {"9223372036854775807", INT64_MAX},
+           {"-9223372036854775808", INT64_MIN}}) {
+    const Result<RegistrationResponse> parsed = ParseRegistrationResponseJson(with(token));
+    ASSERT_THAT(parsed, IsOk()) << token;
+    EXPECT_EQ(parsed->public_key_algorithm, value) << token;
+  }
+  for (const char* token :
+       {"9223372036854775808", "18446744073709551609", "18446744073709551615",
+        "18446744073709551616", "-9223372036854775809", "1e400", "-1e400", "1.5", "1e2", "-7.0",
+        "-7.0000000000000001", "-7e0", "\"-7\"", "\"\u22127\"", "[-7]", "true"}) {
+    EXPECT_THAT(ParseRegistrationResponseJson(with(token)),
+                HasError(ErrorCode::kMalformedResponse))
+        << token;
+  }
 }
 
 TEST(ResponseJsonTest, AcceptsExactlyOneMebibyte) {

@@ -42,10 +42,16 @@ struct MdsEntry {
   std::vector<Bytes> attestation_root_certificates;  // DER
   std::vector<MdsStatusReport> status_reports;
 
-  // LatestStatusReport: the report with the latest effectiveDate (a report
-  // without one counts as older than any dated one; among equal dates the
-  // one listed last). nullptr when there are no reports.
-  const MdsStatusReport* LatestStatusReport() const;
+  // LatestStatusReport: the report in effect at `now`. Reports whose
+  // effectiveDate (00:00:00Z of that day) is after `now` are ignored; of the
+  // rest, the one with the latest effectiveDate (a report without one counts
+  // as older than any dated one); among reports of the same date the worst,
+  // whatever their order in the array (a compromise status, see
+  // IsCompromiseStatus, over any other status, any other over
+  // FIDO_CERTIFIED*; the first listed among equals). nullptr when no report
+  // is in effect. For display: the status policy is CheckAuthenticatorStatus,
+  // which also fails on an older compromise not cleared since.
+  const MdsStatusReport* LatestStatusReport(UnixSeconds now) const;
 };
 
 // MdsVerifyOptions: what MdsBlob::Verify needs besides the BLOB and the root.
@@ -113,15 +119,35 @@ class MdsBlob {
   std::map<std::array<std::uint8_t, 16>, std::size_t> by_aaguid_;
 };
 
-// CheckAuthenticatorStatus applies the status policy: fails with
-// kAuthenticatorStatusCompromised when the LATEST status report of the
-// entry for `aaguid` is USER_VERIFICATION_BYPASS,
-// ATTESTATION_KEY_COMPROMISE, USER_KEY_REMOTE_COMPROMISE,
-// USER_KEY_PHYSICAL_COMPROMISE or REVOKED. An AAGUID the BLOB does not list
-// passes (the BLOB has nothing to say about it). Use it at registration
-// (RegistrationOptions::mds_blob does) and again on stored credentials when a
-// new BLOB arrives.
-Status CheckAuthenticatorStatus(const MdsBlob& blob, const Aaguid& aaguid);
+// IsCompromiseStatus: whether `status` is one of the FIDO MDS3
+// AuthenticatorStatus values that say the authenticator can no longer be
+// relied upon: USER_VERIFICATION_BYPASS, ATTESTATION_KEY_COMPROMISE,
+// USER_KEY_REMOTE_COMPROMISE, USER_KEY_PHYSICAL_COMPROMISE, REVOKED.
+bool IsCompromiseStatus(std::string_view status) noexcept;
+
+// CheckAuthenticatorStatus applies the status policy to the entry for
+// `aaguid` at time `now`. It fails with kAuthenticatorStatusCompromised
+// when the entry has a compromise status report (IsCompromiseStatus) that
+// is in effect and not cleared:
+//  - a report whose effectiveDate is after `now` is ignored (neither a
+//    compromise nor a clearing report counts yet);
+//  - a compromise report is cleared only by a report with a LATER
+//    effectiveDate (on or before `now`) whose status starts with
+//    "FIDO_CERTIFIED"; UPDATE_AVAILABLE, NOT_FIDO_CERTIFIED or any other
+//    status after it does not clear it;
+//  - reports of the same date: the worst wins, whatever their order (a
+//    FIDO_CERTIFIED report on the compromise's date does not clear it);
+//  - a compromise report without effectiveDate (or with one that does not
+//    parse) is never cleared: fail closed.
+// An AAGUID the BLOB does not list passes (the BLOB has nothing to say about
+// it). `now` is required: without it, kInvalidArgument (fail closed; the
+// library never reads the clock). Use it at registration
+// (RegistrationOptions::mds_blob does, with RegistrationOptions::now) and
+// again on stored credentials when a new BLOB arrives.
+Status CheckAuthenticatorStatus(const MdsBlob& blob, const Aaguid& aaguid,
+                                std::optional<UnixSeconds> now);
+// The same policy on one entry (e.g. from MdsBlob::entries()).
+Status CheckAuthenticatorStatus(const MdsEntry& entry, std::optional<UnixSeconds> now);
 
 }  // namespace passkey
 

@@ -20,6 +20,11 @@ inline constexpr std::size_t kMaxClientDataJsonBytes = 16 * 1024;
 // clientDataJSON nesting: the spec's members are flat (tokenBinding is one
 // object level); 4 allows unknown extension members one level deeper.
 inline constexpr int kMaxClientDataDepth = 4;
+// JSON nesting, every parser of untrusted or stored JSON: no document we
+// read nests deeper than 8 (an MDS3 payload); 64 is the ceiling no caller
+// may raise (ValidateJson and ParseJsonStrict clamp to it). Each entry
+// point passes its own, stricter, depth.
+inline constexpr int kMaxJsonDepth = 64;
 // Credential ID: WebAuthn L3 §7.1 "Verify that the credentialId is ≤ 1023 bytes".
 inline constexpr std::size_t kMaxCredentialIdBytes = 1023;
 // CBOR nesting: CTAP2 limits messages to 4 levels; L3 compound attestation
