@@ -130,10 +130,12 @@ Result<CredentialRecord> VerifyRegistration(const RegistrationOptions& options,
                     " does not chain to a trust anchor (require_trusted_attestation)");
   }
   // Same step, "Assess the attestation trustworthiness": the RP's metadata
-  // policy. A model whose latest FIDO MDS status report is a compromise is
-  // not trustworthy whatever the attestation says (passkey/mds.h).
+  // policy. A model with a compromise status in effect at `now` (FIDO MDS
+  // status reports) is not trustworthy whatever the attestation says
+  // (passkey/mds.h).
   if (options.mds_blob != nullptr) {
-    PASSKEY_RETURN_IF_ERROR(CheckAuthenticatorStatus(*options.mds_blob, attested.aaguid, options.now));
+    PASSKEY_RETURN_IF_ERROR(
+        CheckAuthenticatorStatus(*options.mds_blob, attested.aaguid, options.now));
   }
 
   // "Verify that the credentialId is ≤ 1023 bytes. Credential IDs larger than

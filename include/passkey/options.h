@@ -139,9 +139,10 @@ struct RegistrationOptions {
   const AaguidCatalog* aaguid_catalog = nullptr;
 
   // mds_blob: a verified FIDO MDS3 BLOB (passkey/mds.h). When set, the
-  // registration fails with kAuthenticatorStatusCompromised when the latest
-  // status report of the credential's AAGUID is a compromise
-  // (CheckAuthenticatorStatus). Its attestation roots are not added to
+  // registration fails with kAuthenticatorStatusCompromised when the
+  // credential's AAGUID has a compromise status in effect at `now`
+  // (CheckAuthenticatorStatus); with mds_blob set and no `now`,
+  // kInvalidArgument. Its attestation roots are not added to
   // attestation_trust by this; use MdsBlob::AddAttestationRoots. nullptr =
   // no status policy. Must outlive the call.
   const MdsBlob* mds_blob = nullptr;
