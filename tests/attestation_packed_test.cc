@@ -280,9 +280,27 @@ TEST_F(PackedAttestationTest, TamperedSignatureIsRejected) {
 TEST_F(PackedAttestationTest, AlgMustSuitTheCertificateKey) {
   PackedAttestationParams params = Packed();
   params.alg = -257;  // RS256 with an EC key
-  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kCertificateInvalid));
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kAttestationInvalid));
   params.alg = -9999;
   EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kUnsupportedAlgorithm));
+}
+
+// Issue #16: ES256 ⇔ P-256, ES384 ⇔ P-384, ES512 ⇔ P-521, EdDSA ⇔ Ed25519/
+// Ed448: an attestation key of another curve than alg names is refused.
+TEST_F(PackedAttestationTest, AlgMustSuitTheCertificateKeysCurve) {
+  struct Case {
+    CoseAlgorithm key;
+    std::int64_t alg;
+  };
+  for (const Case c : {Case{CoseAlgorithm::kEs384, -7}, Case{CoseAlgorithm::kEs256, -35},
+                       Case{CoseAlgorithm::kEs512, -35}, Case{CoseAlgorithm::kEd448, -19},
+                       Case{CoseAlgorithm::kEdDsa, -53}, Case{CoseAlgorithm::kEdDsa, -7}}) {
+    PackedAttestationParams params = Packed();
+    params.key_algorithm = c.key;
+    params.alg = c.alg;
+    EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kAttestationInvalid))
+        << static_cast<int>(c.key) << " as " << c.alg;
+  }
 }
 
 TEST_F(PackedAttestationTest, BadCertificateBytesAreRejected) {
