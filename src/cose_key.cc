@@ -207,7 +207,7 @@ constexpr EdwardsCurve kEdwards25519 = {32, 255, 0, 19, -1, 121665, 121666, true
 constexpr EdwardsCurve kEdwards448 = {57, 448, 224, 1, 1, 39081, 1, false};
 
 // CheckEdwardsPoint rejects an encoded Ed25519/Ed448 public key that is not
-// canonical, not on the curve, or of small order. OpenSSL's
+// canonical, of small order, or (kFull) not on the curve. OpenSSL's
 // EVP_PKEY_new_raw_public_key accepts any byte string of the right length
 // and its EdDSA verification does not reject small-order keys: with the
 // identity as the key (y = 1), R = the identity's encoding and S = 0 satisfy
@@ -228,11 +228,10 @@ constexpr EdwardsCurve kEdwards448 = {57, 448, 224, 1, 1, 39081, 1, false};
 //   x = 0 happens only for y = ±1, so "x = 0 with the sign bit set"
 //   (non-canonical, RFC 8032) is among the points rejected here.
 // - On the curve (only with `validation` = kFull): x² = (y² - 1) / (d·y² - a)
-//   must be a square mod p. With
-//   d = -d_num/d_den, x² = u / v for u = (y² - 1)·d_den and
-//   v = -(d_num·y² + a·d_den); u/v is a square ⇔ u·v is (u·v = (u/v)·v²), so
-//   one Kronecker symbol (binary, no exponentiation) decides it, and u ≠ 0
-//   after the small-order check. It costs ~7 µs of the ~10 µs this function
+//   must be a square mod p. With d = -d_num/d_den, x² = u / v for
+//   u = (y² - 1)·d_den and v = -(d_num·y² + a·d_den); u/v is a square ⇔ u·v
+//   is (u·v = (u/v)·v²), so one Kronecker symbol (binary, no
+//   exponentiation) decides it; u ≠ 0 after the small-order check. It costs ~7 µs of the ~10 µs this function
 //   takes (passkey_bench, VerifyRegistration/none/EdDSA), so kStored, the
 //   per-sign-in import of a record's key, skips it: a y off the curve
 //   cannot verify any signature (OpenSSL's point decoding at Verify fails:
