@@ -188,20 +188,138 @@ Result<EvpPkeyPtr> ImportEc2(const CborValue& map, CoseAlgorithm alg) {
   return pkey;
 }
 
-Result<EvpPkeyPtr> ImportOkp(const CborValue& map, CoseAlgorithm alg) {
+// EdwardsCurve: what CheckEdwardsPoint needs of a curve a·x² + y² = 1 + d·x²·y²
+// over GF(p) (RFC 8032 §5.1, §5.2), with d = -d_num / d_den.
+struct EdwardsCurve {
+  std::size_t length;        // encoded point: y little-endian, x's sign in the top bit
+  int p_bit;                 // p = 2^p_bit - 2^p_mid_bit (if nonzero) - p_low
+  int p_mid_bit;
+  BN_ULONG p_low;
+  int a;                     // -1 (edwards25519) or 1 (edwards448)
+  BN_ULONG d_num;            // d = -d_num / d_den
+  BN_ULONG d_den;
+  bool has_order_8_points;   // cofactor 8 (edwards25519) rather than 4
+};
+
+// edwards25519: p = 2^255 - 19, a = -1, d = -121665/121666, cofactor 8.
+constexpr EdwardsCurve kEdwards25519 = {32, 255, 0, 19, -1, 121665, 121666, true};
+// edwards448: p = 2^448 - 2^224 - 1, a = 1, d = -39081, cofactor 4.
+constexpr EdwardsCurve kEdwards448 = {57, 448, 224, 1, 1, 39081, 1, false};
+
+// CheckEdwardsPoint rejects an encoded Ed25519/Ed448 public key that is not
+// canonical, of small order, or (kFull) not on the curve. OpenSSL's
+// EVP_PKEY_new_raw_public_key accepts any byte string of the right length
+// and its EdDSA verification does not reject small-order keys: with the
+// identity as the key (y = 1), R = the identity's encoding and S = 0 satisfy
+// [S]B = R + [k]A for every message, so anyone could sign in as the holder.
+//
+// Arithmetic on public values only, with OpenSSL BIGNUM:
+// - Encoding (RFC 8032 §5.1.3/§5.2.3): y is the little-endian integer with
+//   x's sign bit cleared (the top bit of the last byte; for Ed448 the other
+//   seven bits of the 57th byte must be 0). y >= p is non-canonical.
+// - Small order: the points of order dividing the cofactor h. Curve points
+//   with x = 0 have y² = 1: (0, 1) (order 1) and (0, -1) (order 2); points
+//   with y = 0 have a·x² = 1: order 4. For edwards448 (h = 4) that is all of
+//   them: y ∈ {0, 1, p-1}. For edwards25519 (h = 8) there are four more, of
+//   order 8: P with y(2P) = 0. Doubling gives y(2P) = (y² - a·x²) /
+//   (2 - a·x² - y²), so with a = -1, y(2P) = 0 ⇔ x² = -y²; the curve
+//   equation gives x² = (y² - 1) / (d·y² + 1), hence
+//   d·y⁴ + 2·y² - 1 ≡ 0, i.e. (times -d_den) d_num·y⁴ - 2·d_den·y² + d_den ≡ 0.
+//   x = 0 happens only for y = ±1, so "x = 0 with the sign bit set"
+//   (non-canonical, RFC 8032) is among the points rejected here.
+// - On the curve (only with `validation` = kFull): x² = (y² - 1) / (d·y² - a)
+//   must be a square mod p. With d = -d_num/d_den, x² = u / v for
+//   u = (y² - 1)·d_den and v = -(d_num·y² + a·d_den); u/v is a square ⇔ u·v
+//   is (u·v = (u/v)·v²), so one Kronecker symbol (binary, no
+//   exponentiation) decides it; u ≠ 0 after the small-order check. It costs ~7 µs of the ~10 µs this function
+//   takes (passkey_bench, VerifyRegistration/none/EdDSA), so kStored, the
+//   per-sign-in import of a record's key, skips it: a y off the curve
+//   cannot verify any signature (OpenSSL's point decoding at Verify fails:
+//   kSignatureInvalid), unlike a small-order point, and registration
+//   refused it.
+// Errors: kInvalidPublicKey; kInternal (OpenSSL allocation failure).
+Status CheckEdwardsPoint(ByteView encoded, const EdwardsCurve& curve, KeyValidation validation) {
+  if (encoded.size() != curve.length) return Invalid("OKP public key has the wrong length");
+  std::uint8_t y_bytes[57] = {};
+  std::copy(encoded.begin(), encoded.end(), y_bytes);
+  std::uint8_t& last = y_bytes[curve.length - 1];
+  if (curve.length == 57 && (last & 0x7f) != 0) {
+    return Invalid("Ed448 public key: the last byte may hold only the sign bit");
+  }
+  last = static_cast<std::uint8_t>(last & 0x7f);
+
+  BnCtxPtr ctx(BN_CTX_new());
+  BignumPtr p(BN_new());
+  BignumPtr y(BN_lebin2bn(y_bytes, static_cast<int>(curve.length), nullptr));
+  BignumPtr p_minus_1(BN_new());
+  BignumPtr y2(BN_new());
+  BignumPtr t(BN_new());
+  BignumPtr u(BN_new());
+  BignumPtr v(BN_new());
+  BignumPtr mid(BN_new());
+  const auto failed = [] {
+    ERR_clear_error();
+    return Fail(ErrorCode::kInternal, "BIGNUM arithmetic failed");
+  };
+  if (!ctx || !p || !y || !p_minus_1 || !y2 || !t || !u || !v || !mid) return failed();
+  if (BN_set_bit(p.get(), curve.p_bit) != 1 ||
+      (curve.p_mid_bit != 0 && (BN_set_bit(mid.get(), curve.p_mid_bit) != 1 ||
+                                BN_sub(p.get(), p.get(), mid.get()) != 1)) ||
+      BN_sub_word(p.get(), curve.p_low) != 1 || BN_copy(p_minus_1.get(), p.get()) == nullptr ||
+      BN_sub_word(p_minus_1.get(), 1) != 1) {
+    return failed();
+  }
+  if (BN_cmp(y.get(), p.get()) >= 0) {
+    return Invalid("EdDSA public key is not canonical (y >= p)");
+  }
+  if (BN_is_zero(y.get()) || BN_is_one(y.get()) || BN_cmp(y.get(), p_minus_1.get()) == 0) {
+    return Invalid("EdDSA public key is a point of small order");
+  }
+  if (BN_mod_sqr(y2.get(), y.get(), p.get(), ctx.get()) != 1) return failed();
+  if (curve.has_order_8_points) {
+    // t = d_num·y⁴ - 2·d_den·y² + d_den (mod p).
+    if (BN_mod_sqr(t.get(), y2.get(), p.get(), ctx.get()) != 1 ||
+        BN_mul_word(t.get(), curve.d_num) != 1 || BN_copy(u.get(), y2.get()) == nullptr ||
+        BN_mul_word(u.get(), 2 * curve.d_den) != 1 || BN_sub(t.get(), t.get(), u.get()) != 1 ||
+        BN_add_word(t.get(), curve.d_den) != 1 ||
+        BN_nnmod(t.get(), t.get(), p.get(), ctx.get()) != 1) {
+      return failed();
+    }
+    if (BN_is_zero(t.get())) return Invalid("EdDSA public key is a point of small order");
+  }
+  if (validation == KeyValidation::kStored) return OkStatus();
+  // u = (y² - 1)·d_den, v = -(d_num·y² + a·d_den) (mod p); t = u·v.
+  if (BN_copy(u.get(), y2.get()) == nullptr || BN_sub_word(u.get(), 1) != 1 ||
+      BN_mul_word(u.get(), curve.d_den) != 1 || BN_copy(v.get(), y2.get()) == nullptr ||
+      BN_mul_word(v.get(), curve.d_num) != 1 ||
+      (curve.a > 0 ? BN_add_word(v.get(), curve.d_den) : BN_sub_word(v.get(), curve.d_den)) != 1) {
+    return failed();
+  }
+  BN_set_negative(v.get(), 1);
+  if (BN_nnmod(v.get(), v.get(), p.get(), ctx.get()) != 1 ||
+      BN_mod_mul(t.get(), u.get(), v.get(), p.get(), ctx.get()) != 1) {
+    return failed();
+  }
+  const int symbol = BN_kronecker(t.get(), p.get(), ctx.get());
+  if (symbol == -2) return failed();
+  if (symbol != 1) return Invalid("EdDSA public key is not a point on the curve");
+  return OkStatus();
+}
+
+Result<EvpPkeyPtr> ImportOkp(const CborValue& map, CoseAlgorithm alg, KeyValidation validation) {
   if (map.Find(kLabelD) != nullptr) return Invalid("COSE_Key contains a private key");
   PASSKEY_ASSIGN_OR_RETURN(const std::int64_t crv, RequireInt(map, kLabelCrv, "crv"));
   const char* type = nullptr;
-  std::size_t length = 0;
+  const EdwardsCurve* curve = nullptr;
   if (crv == kCrvEd25519 && (alg == CoseAlgorithm::kEdDsa || alg == CoseAlgorithm::kEd25519)) {
-    type = "ED25519", length = 32;
+    type = "ED25519", curve = &kEdwards25519;
   } else if (crv == kCrvEd448 && (alg == CoseAlgorithm::kEdDsa || alg == CoseAlgorithm::kEd448)) {
-    type = "ED448", length = 57;
+    type = "ED448", curve = &kEdwards448;
   } else {
     return Invalid("OKP curve does not match alg");
   }
   PASSKEY_ASSIGN_OR_RETURN(const ByteView x, RequireBytes(map, kLabelX, "x"));
-  if (x.size() != length) return Invalid("OKP public key has the wrong length");
+  PASSKEY_RETURN_IF_ERROR(CheckEdwardsPoint(x, *curve, validation));
   EVP_PKEY* raw = EVP_PKEY_new_raw_public_key_ex(nullptr, type, nullptr, x.data(), x.size());
   if (raw == nullptr) {
     ERR_clear_error();
@@ -240,6 +358,11 @@ Result<EvpPkeyPtr> ImportRsa(const CborValue& map, KeyValidation validation) {
   PASSKEY_ASSIGN_OR_RETURN(const ByteView n, RequireBytes(map, kLabelN, "n"));
   PASSKEY_ASSIGN_OR_RETURN(const ByteView e, RequireBytes(map, kLabelE, "e"));
   if (n.empty() || e.empty() || e.size() > 8) return Invalid("RSA n or e has a bad length");
+  // RFC 8230 §4: n and e are unsigned big-endian integers "with the
+  // minimum number of octets" — no leading zero byte.
+  if (n.front() == 0 || e.front() == 0) {
+    return Invalid("RSA n or e is not minimally encoded (leading zero byte)");
+  }
   BignumPtr bn_n(BN_bin2bn(n.data(), static_cast<int>(n.size()), nullptr));
   BignumPtr bn_e(BN_bin2bn(e.data(), static_cast<int>(e.size()), nullptr));
   if (!bn_n || !bn_e) return Fail(ErrorCode::kInternal, "BN_bin2bn failed");
@@ -285,7 +408,7 @@ Result<PublicKey> ImportCoseKey(ByteView cose_key, KeyValidation validation) {
   if (kty == kKtyEc2) {
     PASSKEY_ASSIGN_OR_RETURN(key.key_, ImportEc2(map, spec->alg));
   } else if (kty == kKtyOkp) {
-    PASSKEY_ASSIGN_OR_RETURN(key.key_, ImportOkp(map, spec->alg));
+    PASSKEY_ASSIGN_OR_RETURN(key.key_, ImportOkp(map, spec->alg, validation));
   } else {
     PASSKEY_ASSIGN_OR_RETURN(key.key_, ImportRsa(map, validation));
   }

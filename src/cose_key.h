@@ -45,17 +45,23 @@ Result<std::int64_t> CoseKeyAlgorithm(ByteView cose_key);
 // ImportCoseKey parses and validates a COSE_Key: exactly one CBOR map, no
 // trailing bytes; kty, alg and crv consistent (ES256↔P-256, ES384↔P-384,
 // ES512↔P-521, EdDSA↔Ed25519/Ed448, Ed25519↔crv 6, Ed448↔crv 7, RS*/PS*↔RSA);
-// coordinates of the exact length; EC2 points on the curve (OpenSSL does not
-// validate Ed25519/Ed448 points at import: an invalid one fails at Verify);
-// RSA modulus ≥ 2048 bits and a valid exponent; no private-key parameters.
+// coordinates of the exact length; EC2 points on the curve; Ed25519/Ed448
+// points canonically encoded (y < p, Ed448's spare bits zero) and not of
+// small order (OpenSSL checks neither at import, and a small-order key would
+// accept a forged signature for every message), and with kFull on the curve;
+// RSA n and e minimally encoded (no leading zero byte, RFC 8230 §4), modulus
+// ≥ 2048 bits and a valid exponent; no private-key parameters.
 // Errors: kUnsupportedAlgorithm (alg this build cannot verify),
 // kInvalidPublicKey (everything else).
 //
 // RSA keys get deterministic checks only (n odd, e odd, 3 <= e < n; and
 // with `validation` = kFull, for a new credential, also e > 2^16 as
 // SP 800-56B asks); kStored (a key from a credential record, which
-// registration checked with kFull) skips only the exponent floor.
-// Everything else is the same in both modes.
+// registration checked with kFull) skips the exponent floor and, for
+// Ed25519/Ed448, the on-curve test (a y off the curve cannot verify any
+// signature: Verify fails). Everything else, the EdDSA canonical-encoding
+// and small-order checks included, is the same in both modes (a stored
+// record may predate these checks or have been altered).
 Result<PublicKey> ImportCoseKey(ByteView cose_key,
                                 KeyValidation validation = KeyValidation::kFull);
 

@@ -323,14 +323,18 @@ TEST_F(AndroidKeyAttestationTest, AlgOfAnotherKeyTypeIsRejected) {
   // ES256 key, statement claims RS256: the certificate key cannot verify it.
   AndroidKeyAttestationParams params = DefaultParams();
   params.alg = static_cast<std::int64_t>(CoseAlgorithm::kRs256);
-  EXPECT_THAT(Register(std::move(params)), HasError(ErrorCode::kCertificateInvalid));
+  EXPECT_THAT(Register(std::move(params)), HasError(ErrorCode::kAttestationInvalid));
 }
 
-TEST_F(AndroidKeyAttestationTest, AlgWithAnotherHashIsASignatureFailure) {
-  // ES256 signature (SHA-256) checked as ES384 (SHA-384): does not verify.
-  AndroidKeyAttestationParams params = DefaultParams();
-  params.alg = static_cast<std::int64_t>(CoseAlgorithm::kEs384);
-  EXPECT_THAT(Register(std::move(params)), HasError(ErrorCode::kAttestationSignatureInvalid));
+TEST_F(AndroidKeyAttestationTest, AlgOfAnotherCurveIsRejected) {
+  // Issue #16: a P-256 key with a statement claiming ES384 (P-384) or ES512
+  // (P-521) does not fit, whatever the signature.
+  for (const CoseAlgorithm alg : {CoseAlgorithm::kEs384, CoseAlgorithm::kEs512}) {
+    AndroidKeyAttestationParams params = DefaultParams();
+    params.alg = static_cast<std::int64_t>(alg);
+    EXPECT_THAT(Register(std::move(params)), HasError(ErrorCode::kAttestationInvalid))
+        << static_cast<int>(alg);
+  }
 }
 
 TEST_F(AndroidKeyAttestationTest, UnknownAlgIsUnsupported) {

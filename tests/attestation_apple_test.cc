@@ -130,6 +130,19 @@ TEST_F(AppleAttestationTest, AlgMemberOfIos14IsTolerated) {
 
 // --- Negative cases ------------------------------------------------------------
 
+// Issue #16: an alg member, when present, must fit credCert's key (a P-256
+// credential here); one this build does not know is unsupported.
+TEST_F(AppleAttestationTest, AlgMemberMustFitTheCredentialCertificateKey) {
+  for (const std::int64_t alg : {-35, -36, -8, -257}) {
+    AppleAttestationParams params = DefaultParams();
+    params.alg_member = alg;
+    EXPECT_THAT(Register(std::move(params)), HasError(ErrorCode::kAttestationInvalid)) << alg;
+  }
+  AppleAttestationParams unknown = DefaultParams();
+  unknown.alg_member = 12345;
+  EXPECT_THAT(Register(std::move(unknown)), HasError(ErrorCode::kUnsupportedAlgorithm));
+}
+
 TEST_F(AppleAttestationTest, WrongNonceIsANonceMismatch) {
   AppleAttestationParams params = DefaultParams();
   params.nonce = Sha256(AsBytes("something else"));

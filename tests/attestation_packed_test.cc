@@ -11,12 +11,16 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <passkey/attestation_trust.h>
 #include <passkey/passkey.h>
 #include <passkey/testing/software_authenticator.h>
 #include <passkey/testing/test_ca.h>
 
 #include "attestation_test_util.h"
+#include "crypto/openssl_ptr.h"
 #include "test_util.h"
 #include "testing/cbor_writer.h"
 
@@ -280,9 +284,82 @@ TEST_F(PackedAttestationTest, TamperedSignatureIsRejected) {
 TEST_F(PackedAttestationTest, AlgMustSuitTheCertificateKey) {
   PackedAttestationParams params = Packed();
   params.alg = -257;  // RS256 with an EC key
-  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kCertificateInvalid));
+  EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kAttestationInvalid));
   params.alg = -9999;
   EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kUnsupportedAlgorithm));
+}
+
+// Issue #16: ES256 ⇔ P-256, ES384 ⇔ P-384, ES512 ⇔ P-521, EdDSA ⇔ Ed25519/
+// Ed448: an attestation key of another curve than alg names is refused.
+TEST_F(PackedAttestationTest, AlgMustSuitTheCertificateKeysCurve) {
+  struct Case {
+    CoseAlgorithm key;
+    std::int64_t alg;
+  };
+  for (const Case c : {Case{CoseAlgorithm::kEs384, -7}, Case{CoseAlgorithm::kEs256, -35},
+                       Case{CoseAlgorithm::kEs512, -35}, Case{CoseAlgorithm::kEd448, -19},
+                       Case{CoseAlgorithm::kEdDsa, -53}, Case{CoseAlgorithm::kEdDsa, -7}}) {
+    PackedAttestationParams params = Packed();
+    params.key_algorithm = c.key;
+    params.alg = c.alg;
+    EXPECT_THAT(Register(params, Options(&trust_)), HasError(ErrorCode::kAttestationInvalid))
+        << static_cast<int>(c.key) << " as " << c.alg;
+  }
+}
+
+// SignEcdsaSha256: a DER ECDSA signature over `message` with SHA-256 by the
+// EC private key in `pem`, whatever its curve (OpenSSL signs any digest).
+Bytes SignEcdsaSha256(const std::string& pem, ByteView message) {
+  internal::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  internal::EvpPkeyPtr key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
+                               : nullptr);
+  internal::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  std::size_t length = 0;
+  if (!key || !ctx ||
+      EVP_DigestSignInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, key.get(),
+                            nullptr) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &length, message.data(), message.size()) != 1) {
+    ADD_FAILURE() << "cannot sign with SHA-256";
+    return {};
+  }
+  Bytes signature(length);
+  if (EVP_DigestSign(ctx.get(), signature.data(), &length, message.data(), message.size()) != 1) {
+    ADD_FAILURE() << "cannot sign with SHA-256";
+    return {};
+  }
+  signature.resize(length);
+  return signature;
+}
+
+// The case issue #16 describes: a P-384 attestation key that signs with
+// SHA-256 and writes alg -7 (ES256) makes a signature that verifies as
+// "ECDSA with SHA-256" under the certificate's key; only the alg–curve rule
+// refuses it (before that rule it was accepted).
+TEST_F(PackedAttestationTest, Es256StatementSignedWithAP384KeyIsRejected) {
+  Result<SoftwareAuthenticator> p384 =
+      SoftwareAuthenticator::Create(CoseAlgorithm::kEs384, "packed-test/p384-attestation-key");
+  ASSERT_THAT(p384, IsOk());
+  const Result<std::string> pem = p384->PrivateKeyPem();
+  ASSERT_THAT(pem, IsOk());
+  const Result<Bytes> leaf = root_->Issue(Packed().certificate, p384->PublicKeySpki());
+  ASSERT_THAT(leaf, IsOk());
+  const AttestationBuilder attest = [&](const AttestationContext& context) -> Result<Bytes> {
+    Bytes signed_data(context.authenticator_data.begin(), context.authenticator_data.end());
+    signed_data.insert(signed_data.end(), context.client_data_hash.begin(),
+                       context.client_data_hash.end());
+    return CborWriter()
+        .MapHeader(3)
+        .TextString("alg")
+        .Int(-7)
+        .TextString("sig")
+        .ByteString(SignEcdsaSha256(*pem, signed_data))
+        .TextString("x5c")
+        .ArrayHeader(1)
+        .ByteString(*leaf)
+        .Take();
+  };
+  EXPECT_THAT(RegisterWith(Params("packed", attest), Options(&trust_)),
+              HasError(ErrorCode::kAttestationInvalid));
 }
 
 TEST_F(PackedAttestationTest, BadCertificateBytesAreRejected) {

@@ -303,12 +303,29 @@ TEST(TpmAttestationTest, RejectsUnknownAlgorithm) {
 TEST(TpmAttestationTest, RejectsAlgorithmThatDoesNotSuitTheAik) {
   TpmAttestationOptions tpm;  // ES256 AIK; RS256 has the same hash
   tpm.alg = static_cast<std::int64_t>(CoseAlgorithm::kRs256);
-  EXPECT_THAT(RegisterWith(tpm), HasError(ErrorCode::kCertificateInvalid));
+  EXPECT_THAT(RegisterWith(tpm), HasError(ErrorCode::kAttestationInvalid));
+}
+
+// Issue #16: the alg must fit the AIK's curve, not only its key type.
+TEST(TpmAttestationTest, RejectsEcAlgorithmOfAnotherCurveThanTheAik) {
+  TpmAttestationOptions p256_as_es384;  // P-256 AIK, alg ES384
+  p256_as_es384.alg = static_cast<std::int64_t>(CoseAlgorithm::kEs384);
+  EXPECT_THAT(RegisterWith(p256_as_es384), HasError(ErrorCode::kAttestationInvalid));
+  TpmAttestationOptions p384_as_es256;  // P-384 AIK, alg ES256
+  p384_as_es256.aik_algorithm = CoseAlgorithm::kEs384;
+  p384_as_es256.alg = static_cast<std::int64_t>(CoseAlgorithm::kEs256);
+  EXPECT_THAT(RegisterWith(p384_as_es256), HasError(ErrorCode::kAttestationInvalid));
+  TpmAttestationOptions p521_as_es384;  // P-521 AIK, alg ES384
+  p521_as_es384.aik_algorithm = CoseAlgorithm::kEs512;
+  p521_as_es384.alg = static_cast<std::int64_t>(CoseAlgorithm::kEs384);
+  EXPECT_THAT(RegisterWith(p521_as_es384), HasError(ErrorCode::kAttestationInvalid));
 }
 
 TEST(TpmAttestationTest, RejectsAlgorithmWithAnotherHash) {
-  TpmAttestationOptions tpm;  // extraData made with SHA-256, alg says SHA-384
-  tpm.alg = static_cast<std::int64_t>(CoseAlgorithm::kEs384);
+  // RSA AIK: extraData made with SHA-512 (the AIK's RS512), alg RS256 says
+  // SHA-256; RS256 fits the RSA key, so the extraData check catches it.
+  TpmAttestationOptions tpm = RsaAik(CoseAlgorithm::kRs512);
+  tpm.alg = static_cast<std::int64_t>(CoseAlgorithm::kRs256);
   EXPECT_THAT(RegisterWith(tpm), HasError(ErrorCode::kAttestationNonceMismatch));
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -841,6 +842,192 @@ TEST(CoseKeyTest, CoseKeyAlgorithmRejectsMalformedKeys) {
   EXPECT_THAT(CoseKeyAlgorithm(Hex("820326")), HasError(ErrorCode::kInvalidPublicKey));
   EXPECT_THAT(CoseKeyAlgorithm(Hex("a203260326")), HasError(ErrorCode::kInvalidPublicKey));
   EXPECT_THAT(CoseKeyAlgorithm(ByteView()), HasError(ErrorCode::kInvalidPublicKey));
+}
+
+// --- Ed25519 / Ed448 points (issue #16) ---------------------------------------
+
+// OkpKey: the COSE_Key {1: 1, 3: alg, -1: crv, -2: x} for an encoded point.
+Bytes OkpKey(std::int64_t alg, std::int64_t crv, ByteView encoded) {
+  return CoseMap().SetInt(1, 1).SetInt(3, alg).SetInt(-1, crv).SetBytes(-2, encoded).Encode();
+}
+
+// Every point of small order, encoded (y little-endian, x's sign bit in the
+// top bit of the last byte). Computed independently of the library's
+// y-polynomial check, by scalar multiplication with plain Python integers:
+// for random curve points P (y random, x = sqrt((y²-1)/(d·y²-a)) mod p),
+// T = [q]P lies in the torsion subgroup (q: the prime subgroup order,
+// 2^252 + 27742317777372353535851937790883648493 for edwards25519,
+// 2^446 - 13818066809895115352007386748515426880336692474882178609894547503885
+// for edwards448), collected until 8 (resp. 4) distinct T were found; the
+// addition law is x3 = (x1·y2 + y1·x2)/(1 + d·x1·x2·y1·y2),
+// y3 = (y1·y2 - a·x1·x2)/(1 - d·x1·x2·y1·y2).
+const char* const kEd25519SmallOrder[] = {
+    "0000000000000000000000000000000000000000000000000000000000000000",  // order 4
+    "0000000000000000000000000000000000000000000000000000000000000080",  // order 4
+    "0100000000000000000000000000000000000000000000000000000000000000",  // identity
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",  // order 8
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",  // order 8
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",  // order 8
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",  // order 8
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  // (0, -1)
+};
+const char* const kEd448SmallOrder[] = {
+    "0000000000000000000000000000000000000000000000000000000000"
+    "00000000000000000000000000000000000000000000000000000000",  // (1, 0)
+    "0000000000000000000000000000000000000000000000000000000000"
+    "00000000000000000000000000000000000000000000000000000080",  // (-1, 0)
+    "0100000000000000000000000000000000000000000000000000000000"
+    "00000000000000000000000000000000000000000000000000000000",  // identity
+    "fefffffffffffffffffffffffffffffffffffffffffffffffffffffffe"
+    "ffffffffffffffffffffffffffffffffffffffffffffffffffffff00",  // (0, -1)
+};
+
+// Non-canonical encodings: y = p (≡ 0), y = p + 1 (≡ 1, the identity), and
+// x = 0 with the sign bit set (y = 1 and y = p - 1 with the top bit on).
+// p = 2^255 - 19 and 2^448 - 2^224 - 1, written little-endian.
+const char* const kEd25519NonCanonical[] = {
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  // p
+    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  // p + 1
+    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  // 2^255 - 1
+    "0100000000000000000000000000000000000000000000000000000000000080",  // -0, y = 1
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",  // -0, y = p - 1
+};
+const char* const kEd448NonCanonical[] = {
+    "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffe"
+    "ffffffffffffffffffffffffffffffffffffffffffffffffffffff00",  // p
+    "00000000000000000000000000000000000000000000000000000000ff"
+    "ffffffffffffffffffffffffffffffffffffffffffffffffffffff00",  // p + 1
+    "0100000000000000000000000000000000000000000000000000000000"
+    "00000000000000000000000000000000000000000000000000000080",  // -0, y = 1
+    "fefffffffffffffffffffffffffffffffffffffffffffffffffffffffe"
+    "ffffffffffffffffffffffffffffffffffffffffffffffffffffff80",  // -0, y = p - 1
+    "0300000000000000000000000000000000000000000000000000000000"
+    "00000000000000000000000000000000000000000000000000000001",  // y = 3, spare bit set
+};
+
+struct EdCase {
+  const char* name;
+  std::int64_t alg;
+  std::int64_t crv;
+};
+const EdCase kEdCases[] = {
+    {"EdDSA/Ed25519", -8, 6}, {"Ed25519", -19, 6}, {"EdDSA/Ed448", -8, 7}, {"Ed448", -53, 7}};
+
+// ExpectBothModes: ImportCoseKey fails with kInvalidPublicKey in both modes.
+void ExpectBothModes(const Bytes& cose, const std::string& what) {
+  EXPECT_THAT(ImportCoseKey(cose, KeyValidation::kFull), HasError(ErrorCode::kInvalidPublicKey))
+      << what;
+  EXPECT_THAT(ImportCoseKey(cose, KeyValidation::kStored), HasError(ErrorCode::kInvalidPublicKey))
+      << what;
+}
+
+// ExpectAllRejected: every encoding in the curve's list, under every alg
+// naming that curve, fails in both modes.
+template <std::size_t N25519, std::size_t N448>
+void ExpectAllRejected(const char* const (&ed25519)[N25519], const char* const (&ed448)[N448]) {
+  for (const EdCase& c : kEdCases) {
+    const std::span<const char* const> list =
+        c.crv == 6 ? std::span<const char* const>(ed25519) : std::span<const char* const>(ed448);
+    for (const char* hex : list) {
+      ASSERT_EQ(Hex(hex).size(), c.crv == 6 ? 32u : 57u) << hex;
+      ExpectBothModes(OkpKey(c.alg, c.crv, Hex(hex)), std::string(c.name) + " " + hex);
+    }
+  }
+}
+
+TEST(CoseKeyTest, RejectsEveryEdwardsPointOfSmallOrder) {
+  ExpectAllRejected(kEd25519SmallOrder, kEd448SmallOrder);
+}
+
+TEST(CoseKeyTest, RejectsNonCanonicalEdwardsEncodings) {
+  ExpectAllRejected(kEd25519NonCanonical, kEd448NonCanonical);
+}
+
+// y = 2 is not the y of any point on either curve ((y²-1)/(d·y²-a) is not a
+// square mod p); y = 3 is, on both, with either sign of x, and is not of
+// small order (checked with Python integers: pow(x², (p-1)/2, p)). kFull
+// refuses y = 2; kStored skips that test (for speed), and the key then
+// verifies nothing.
+TEST(CoseKeyTest, RejectsEdwardsYOffTheCurveAndAcceptsOneOnIt) {
+  for (const EdCase& c : kEdCases) {
+    const std::size_t length = c.crv == 6 ? 32 : 57;
+    Bytes y2(length, 0x00);
+    y2.front() = 0x02;
+    EXPECT_THAT(ImportCoseKey(OkpKey(c.alg, c.crv, y2), KeyValidation::kFull),
+                HasError(ErrorCode::kInvalidPublicKey))
+        << c.name;
+    const auto stored = ImportCoseKey(OkpKey(c.alg, c.crv, y2), KeyValidation::kStored);
+    ASSERT_THAT(stored, IsOk()) << c.name;
+    Bytes signature(c.crv == 6 ? 64 : 114, 0x00);
+    std::copy(y2.begin(), y2.end(), signature.begin());
+    EXPECT_THAT(stored->Verify(kMessage, signature), HasError(ErrorCode::kSignatureInvalid))
+        << c.name;
+    Bytes y3(length, 0x00);
+    y3.front() = 0x03;
+    EXPECT_THAT(ImportCoseKey(OkpKey(c.alg, c.crv, y3), KeyValidation::kFull), IsOk()) << c.name;
+    EXPECT_THAT(ImportCoseKey(OkpKey(c.alg, c.crv, y3), KeyValidation::kStored), IsOk()) << c.name;
+    // The sign bit of x, for Ed448 in the 57th byte (Ed25519: top of byte 32).
+    y3.back() = static_cast<std::uint8_t>(y3.back() | 0x80);
+    EXPECT_THAT(ImportCoseKey(OkpKey(c.alg, c.crv, y3)), IsOk()) << c.name << " negative x";
+  }
+}
+
+// Real keys are accepted: many fresh OpenSSL keys per curve, so a wrong
+// square test (which would reject about half of them) cannot go unnoticed.
+TEST(CoseKeyTest, AcceptsFreshlyGeneratedEdwardsKeys) {
+  for (int i = 0; i < 64; ++i) {
+    for (const char* type : {"ED25519", "ED448"}) {
+      const EvpPkeyPtr key = GenerateOkp(type);
+      ASSERT_TRUE(key);
+      const std::int64_t crv = type[2] == '2' ? 6 : 7;
+      const Bytes cose = OkpMap(key.get(), -8, crv).Encode();
+      EXPECT_THAT(ImportCoseKey(cose, KeyValidation::kFull), IsOk()) << type << " " << i;
+      EXPECT_THAT(ImportCoseKey(cose, KeyValidation::kStored), IsOk()) << type << " " << i;
+    }
+  }
+}
+
+// The attack the small-order check stops: with the identity as public key,
+// R = encoding(identity) and S = 0 satisfy [S]B = R + [k]A for every
+// message. OpenSSL alone accepts it (this pins why ImportCoseKey must
+// refuse the key); the library never gets that far.
+TEST(CoseKeyTest, IdentityKeyWouldAcceptAForgedSignatureForAnyMessage) {
+  const Bytes identity = Hex(kEd25519SmallOrder[2]);
+  Bytes forged = identity;
+  forged.resize(64, 0x00);
+  EvpPkeyPtr raw(EVP_PKEY_new_raw_public_key_ex(nullptr, "ED25519", nullptr, identity.data(),
+                                                identity.size()));
+  ASSERT_TRUE(raw);
+  for (const char* text : {"message one", "message two", ""}) {
+    const std::string message(text);
+    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    ASSERT_TRUE(ctx);
+    ASSERT_EQ(EVP_DigestVerifyInit_ex(ctx.get(), nullptr, nullptr, nullptr, nullptr, raw.get(),
+                                      nullptr),
+              1);
+    EXPECT_EQ(EVP_DigestVerify(ctx.get(), forged.data(), forged.size(),
+                               reinterpret_cast<const unsigned char*>(message.data()),  // NOLINT
+                               message.size()),
+              1)
+        << "OpenSSL no longer accepts the forgery; the test premise changed";
+  }
+  ExpectBothModes(OkpKey(-8, 6, identity), "identity");
+}
+
+// RFC 8230 §4: n and e use the minimum number of octets.
+TEST(CoseKeyTest, RejectsRsaParametersWithALeadingZeroByte) {
+  EVP_PKEY* pkey = SharedKey("RSA2048");
+  Bytes n = BnParam(pkey, OSSL_PKEY_PARAM_RSA_N);
+  n.insert(n.begin(), 0x00);
+  for (const KeyValidation mode : {KeyValidation::kFull, KeyValidation::kStored}) {
+    EXPECT_THAT(ImportCoseKey(RsaMap(pkey, -257).Encode(), mode), IsOk());
+    EXPECT_THAT(ImportCoseKey(RsaMap(pkey, -257).SetBytes(-1, n).Encode(), mode),
+                HasError(ErrorCode::kInvalidPublicKey));
+    EXPECT_THAT(ImportCoseKey(RsaMap(pkey, -257).SetBytes(-2, Hex("00010001")).Encode(), mode),
+                HasError(ErrorCode::kInvalidPublicKey));
+    EXPECT_THAT(ImportCoseKey(RsaMap(pkey, -257).SetBytes(-2, Hex("0003")).Encode(), mode),
+                HasError(ErrorCode::kInvalidPublicKey));
+  }
 }
 
 }  // namespace

@@ -45,8 +45,9 @@ Result<AttestationOutcome> VerifyAppleAttestation(const AttestationInput& input)
   // above and perform CBOR decoding on it to extract the contained fields."
   // Quirk: Apple platform authenticators of iOS 14/macOS 11 also write
   // "alg": -7 (pinned by the shared vector simplewebauthn/reg/apple). There
-  // is no signature in this format, so an integer alg is tolerated and
-  // ignored; any other member, or a non-integer alg, is rejected.
+  // is no signature in this format, so an integer alg is tolerated; when
+  // present it must still fit credCert's key (below); any other member, or
+  // a non-integer alg, is rejected.
   const CborValue& stmt = input.att_stmt;
   for (const auto& [key, value] : stmt.map()) {
     if (!key.is_text() || (key.text() != "x5c" && key.text() != "alg")) {
@@ -70,6 +71,11 @@ Result<AttestationOutcome> VerifyAppleAttestation(const AttestationInput& input)
       const PathPolicy policy,
       PathPolicyFor(input.options, input.parsed_auth_data.attested_credential_data->aaguid));
   const X509* cred_cert = chain.front().get();
+  // An alg that is present must name an algorithm credCert's key can be
+  // used with (ES256 ⇔ P-256, …): kAttestationInvalid otherwise (issue #16).
+  if (const CborValue* alg = stmt.Find("alg"); alg != nullptr) {
+    PASSKEY_RETURN_IF_ERROR(CheckCertificateKeySuitsAlgorithm(cred_cert, *alg->AsInt64()));
+  }
 
   // "2. Concatenate authenticatorData and clientDataHash to form nonceToHash.
   //  3. Perform SHA-256 hash of nonceToHash to produce nonce."

@@ -618,6 +618,10 @@ Result<AttestationOutcome> VerifyTpmAttestation(const AttestationInput& input) {
   const X509* aik_cert = chain.front().get();
   const bool allow_sha1 = input.options.allow_sha1_attestation;
   PASSKEY_ASSIGN_OR_RETURN(const HashAlgorithm alg_hash, AlgHash(*alg->AsInt64(), allow_sha1));
+  // alg must fit aikCert's key (ES256 ⇔ P-256, …, RS*/PS* ⇔ RSA) before
+  // anything is computed with the hash it names: a misfit statement is
+  // kAttestationInvalid (issue #16), not a nonce or signature failure.
+  PASSKEY_RETURN_IF_ERROR(CheckCertificateKeySuitsAlgorithm(aik_cert, *alg->AsInt64()));
   PASSKEY_ASSIGN_OR_RETURN(const PathPolicy policy, PathPolicyFor(input.options, aaguid));
   const ByteView pub_area_bytes = pub_area_item->bytes();
   const ByteView cert_info_bytes = cert_info_item->bytes();

@@ -55,10 +55,31 @@ std::optional<CertificateSignatureScheme> SchemeForCoseAlgorithm(std::int64_t al
   }
 }
 
+// EcCurveNid: the NID of an EC key's named curve, or NID_undef.
+int EcCurveNid(const EVP_PKEY* key) {
+  char name[64] = {};
+  std::size_t length = 0;
+  if (EVP_PKEY_get_group_name(key, name, sizeof(name), &length) != 1) {
+    ERR_clear_error();
+    return NID_undef;
+  }
+  return OBJ_sn2nid(name);
+}
+
+// KeySuitsScheme: the key fits COSE `alg` (RFC 9053 §2.1, RFC 8812, RFC
+// 9864): ES256/ES384/ES512 need a P-256/P-384/P-521 key, EdDSA an Ed25519
+// or Ed448 key (Ed25519 -19 and Ed448 -53 exactly that curve), RS*/PS* RSA.
 bool KeySuitsScheme(const EVP_PKEY* key, std::int64_t alg, SignatureScheme scheme) {
   const int id = EVP_PKEY_get_base_id(key);
   switch (scheme) {
-    case SignatureScheme::kEcdsaDer: return id == EVP_PKEY_EC;
+    case SignatureScheme::kEcdsaDer: {
+      if (id != EVP_PKEY_EC) return false;
+      const int curve = EcCurveNid(key);
+      if (alg == -7) return curve == NID_X9_62_prime256v1;
+      if (alg == -35) return curve == NID_secp384r1;
+      if (alg == -36) return curve == NID_secp521r1;
+      return false;
+    }
     case SignatureScheme::kEdDsa:
       if (alg == -19) return id == EVP_PKEY_ED25519;
       if (alg == -53) return id == EVP_PKEY_ED448;
@@ -397,27 +418,38 @@ bool CertificateKeyEquals(const X509* cert, const EVP_PKEY* key) {
   return equal;
 }
 
-Status VerifyWithCertificate(const X509* cert, std::int64_t alg, ByteView message,
-                             ByteView signature, bool allow_sha1, ErrorCode failure_code) {
+Status CheckCertificateKeySuitsAlgorithm(const X509* cert, std::int64_t alg,
+                                         ErrorCode mismatch_code) {
   const std::optional<CertificateSignatureScheme> scheme = SchemeForCoseAlgorithm(alg);
   if (!scheme.has_value()) {
     return Fail(ErrorCode::kUnsupportedAlgorithm,
                 "attestation alg " + std::to_string(alg) + " is not supported");
   }
-  if (scheme->sha1 && !allow_sha1) {
-    return Fail(ErrorCode::kAlgorithmNotAllowed,
-                "attestation signed with RS1 (SHA-1); allow_sha1_attestation is off");
-  }
-  EVP_PKEY* key = X509_get0_pubkey(cert);
+  const EVP_PKEY* key = X509_get0_pubkey(cert);
   if (key == nullptr) {
     ERR_clear_error();
     return Fail(ErrorCode::kCertificateInvalid, "certificate public key does not parse");
   }
   if (!KeySuitsScheme(key, alg, scheme->scheme)) {
-    return Fail(ErrorCode::kCertificateInvalid,
-                "certificate key type does not suit attestation alg " + std::to_string(alg));
+    return Fail(mismatch_code,
+                "certificate key (type or curve) does not suit attestation alg " +
+                    std::to_string(alg));
   }
-  return VerifySignature(key, scheme->scheme, scheme->hash, message, signature, failure_code);
+  return OkStatus();
+}
+
+Status VerifyWithCertificate(const X509* cert, std::int64_t alg, ByteView message,
+                             ByteView signature, bool allow_sha1, ErrorCode failure_code,
+                             ErrorCode mismatch_code) {
+  const std::optional<CertificateSignatureScheme> scheme = SchemeForCoseAlgorithm(alg);
+  if (scheme.has_value() && scheme->sha1 && !allow_sha1) {
+    return Fail(ErrorCode::kAlgorithmNotAllowed,
+                "attestation signed with RS1 (SHA-1); allow_sha1_attestation is off");
+  }
+  PASSKEY_RETURN_IF_ERROR(CheckCertificateKeySuitsAlgorithm(cert, alg, mismatch_code));
+  // The check above returned kUnsupportedAlgorithm when `scheme` is empty.
+  return VerifySignature(X509_get0_pubkey(cert), scheme->scheme, scheme->hash, message, signature,
+                         failure_code);
 }
 
 Result<PathPolicy> PathPolicyFor(const RegistrationOptions& options, const Aaguid& aaguid) {

@@ -67,15 +67,26 @@ Status CheckAaguidExtension(const X509* cert, const Aaguid& aaguid);
 // (EVP_PKEY_eq).
 bool CertificateKeyEquals(const X509* cert, const EVP_PKEY* key);
 
+// CheckCertificateKeySuitsAlgorithm: the certificate's public key fits
+// COSE algorithm `alg`: its type, and for ES256/ES384/ES512 its curve
+// (P-256/P-384/P-521); Ed25519 (-19) and Ed448 (-53) need exactly that
+// curve, EdDSA (-8) either. Errors: kUnsupportedAlgorithm (alg not a
+// signature algorithm this build verifies), kCertificateInvalid (the key
+// does not parse), `mismatch_code` (the key does not suit alg).
+Status CheckCertificateKeySuitsAlgorithm(
+    const X509* cert, std::int64_t alg,
+    ErrorCode mismatch_code = ErrorCode::kAttestationInvalid);
+
 // VerifyWithCertificate checks `signature` over `message` with the
 // certificate's public key under COSE algorithm `alg` (§6.5.6 signature
-// formats). Errors: kUnsupportedAlgorithm (alg not a signature algorithm
-// this build verifies), kAlgorithmNotAllowed (RS1 without
-// allow_sha1_attestation), kCertificateInvalid (the key does not suit alg),
-// `failure_code` (signature does not verify).
+// formats). Errors: kAlgorithmNotAllowed (RS1 without
+// allow_sha1_attestation), those of CheckCertificateKeySuitsAlgorithm (an
+// attestation statement whose alg does not fit its key is
+// kAttestationInvalid), `failure_code` (signature does not verify).
 Status VerifyWithCertificate(const X509* cert, std::int64_t alg, ByteView message,
                              ByteView signature, bool allow_sha1,
-                             ErrorCode failure_code = ErrorCode::kAttestationSignatureInvalid);
+                             ErrorCode failure_code = ErrorCode::kAttestationSignatureInvalid,
+                             ErrorCode mismatch_code = ErrorCode::kAttestationInvalid);
 
 // PathPolicy: what ValidateAttestationPath needs from the options.
 struct PathPolicy {

@@ -26,6 +26,7 @@ using EvpPkeyCtxPtr = OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
 using EvpMdCtxPtr = OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free>;
 using EvpMdPtr = OpenSslPtr<EVP_MD, EVP_MD_free>;
 using BignumPtr = OpenSslPtr<BIGNUM, BN_free>;
+using BnCtxPtr = OpenSslPtr<BN_CTX, BN_CTX_free>;
 using OsslParamBldPtr = OpenSslPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
 using OsslParamPtr = OpenSslPtr<OSSL_PARAM, OSSL_PARAM_free>;
 using X509Ptr = OpenSslPtr<X509, X509_free>;

@@ -186,7 +186,7 @@ Status VerifyJwsSignature(const ParsedJws& jws, const X509* signer, bool allow_s
                              JoseEcdsaToDer(jws.signature, jws.alg.ecdsa_component_bytes, caps));
   }
   return VerifyWithCertificate(signer, jws.alg.cose, AsBytes(jws.signing_input), signature_value,
-                               allow_sha1, caps.signature_code);
+                               allow_sha1, caps.signature_code, ErrorCode::kCertificateInvalid);
 }
 
 }  // namespace passkey::internal
