@@ -275,8 +275,8 @@ Result<AttestationOutcome> VerifyAndroidKeyAttestation(const AttestationInput& i
 
   // "If successful, return implementation-specific values representing
   // attestation type Basic and attestation trust path x5c."
-  PASSKEY_ASSIGN_OR_RETURN(const bool trusted, ValidateAttestationPath(chain, policy));
-  return AttestationOutcome{"basic", trusted};
+  PASSKEY_ASSIGN_OR_RETURN(const PathValidation path, ValidateAttestationPath(chain, policy));
+  return AttestationOutcome{"basic", path.trusted, path.revocation_checked};
 }
 
 }  // namespace passkey::internal

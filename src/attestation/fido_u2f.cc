@@ -153,8 +153,8 @@ Result<AttestationOutcome> VerifyFidoU2fAttestation(const AttestationInput& inpu
   //  trustworthiness").
   PASSKEY_ASSIGN_OR_RETURN(const PathPolicy policy,
                            PathPolicyFor(input.options, attested.aaguid));
-  PASSKEY_ASSIGN_OR_RETURN(const bool trusted, ValidateAttestationPath(chain, policy));
-  return AttestationOutcome{"basic", trusted};
+  PASSKEY_ASSIGN_OR_RETURN(const PathValidation path, ValidateAttestationPath(chain, policy));
+  return AttestationOutcome{"basic", path.trusted, path.revocation_checked};
 }
 
 }  // namespace passkey::internal
