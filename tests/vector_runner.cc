@@ -484,6 +484,11 @@ constexpr KnownDeviation kKnownDeviations[] = {
      "synthetic spec vector whose KeyDescription authorization lists are both empty: §8.4 "
      "requires AuthorizationList.origin = KM_ORIGIN_GENERATED and purpose = KM_PURPOSE_SIGN, "
      "and a missing field equals neither"},
+    {"w3c/fido-u2f-es256/registration", "attestation_invalid",
+     "synthetic spec vector whose authenticatorData carries a non-zero AAGUID "
+     "(afb3c2ef-c054-df42-5013-d5c88e79c3c1); a client builds the authenticatorData of a "
+     "U2F device with the all-zero AAGUID (CTAP2 U2F interoperability), which the "
+     "library requires"},
     {"simplewebauthn/reg/tpm-sha1-fido2-net-lib", "certificate_invalid",
      "x5c[0] (fido2-net-lib's fake TPM AIK certificate) has a malformed "
      "authorityKeyIdentifier: keyIdentifier is encoded with the constructed tag A0 instead "
