@@ -70,6 +70,7 @@ std::string CredentialRecordToJson(const CredentialRecord& record) {
   if (!record.attestation_type.empty()) {
     out["attestationType"] = record.attestation_type;
     out["attestationTrusted"] = record.attestation_trusted;
+    out["revocationChecked"] = record.revocation_checked;
   }
   if (!record.rp_id.empty()) out["rpId"] = record.rp_id;
   if (record.provider.has_value()) {
@@ -165,6 +166,8 @@ Result<CredentialRecord> CredentialRecordFromJson(std::string_view text) {
       field = value.get<std::string>();
     } else if (key == "attestationTrusted") {
       PASSKEY_ASSIGN_OR_RETURN(record.attestation_trusted, BoolMember(value, "attestationTrusted"));
+    } else if (key == "revocationChecked") {
+      PASSKEY_ASSIGN_OR_RETURN(record.revocation_checked, BoolMember(value, "revocationChecked"));
     } else if (key == "attestationObject") {
       PASSKEY_ASSIGN_OR_RETURN(record.attestation_object, DecodeMember(value, "attestationObject"));
     } else if (key == "clientDataJSON") {

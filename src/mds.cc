@@ -253,16 +253,20 @@ Result<MdsBlob> MdsBlob::Verify(std::string_view jwt, const AttestationTrust& ro
   policy.trust = &roots;
   policy.now = *options.now;
   policy.allow_sha1 = false;
+  policy.require_revocation_check = options.require_revocation_check;
+  bool revocation_checked = false;
   const X509* signer = nullptr;
   std::vector<internal::X509Ptr> anchor_chain;
   if (!jws.x5c.empty()) {
     // "The certificate chain MUST be verified to properly chain to the
     //  metadata BLOB signing trust anchor according to [RFC5280]. All
     //  certificates in the chain MUST be checked for revocation according to
-    //  [RFC5280]." (CRLs: those of `roots`.)
-    PASSKEY_ASSIGN_OR_RETURN(const bool trusted,
+    //  [RFC5280]." (CRLs: those of `roots`; revocation_checked says
+    //  whether each certificate below the root had one.)
+    PASSKEY_ASSIGN_OR_RETURN(const internal::PathValidation path,
                              internal::ValidateAttestationPath(jws.x5c, policy));
-    if (!trusted) {
+    revocation_checked = path.revocation_checked;
+    if (!path.trusted) {
       return Fail(ErrorCode::kMdsUntrusted, "mds: x5c does not chain to the given root");
     }
     signer = jws.x5c.front().get();
@@ -281,9 +285,10 @@ Result<MdsBlob> MdsBlob::Verify(std::string_view jwt, const AttestationTrust& ro
       }
       PASSKEY_ASSIGN_OR_RETURN(internal::X509Ptr copy, CopyCertificate(root.get()));
       anchor_chain.push_back(std::move(copy));
-      PASSKEY_ASSIGN_OR_RETURN(const bool trusted,
+      PASSKEY_ASSIGN_OR_RETURN(const internal::PathValidation path,
                                internal::ValidateAttestationPath(anchor_chain, policy));
-      if (!trusted) return Fail(ErrorCode::kMdsUntrusted, "mds: root is not trusted");
+      if (!path.trusted) return Fail(ErrorCode::kMdsUntrusted, "mds: root is not trusted");
+      revocation_checked = path.revocation_checked;
       signer = anchor_chain.front().get();
       break;
     }
@@ -299,6 +304,7 @@ Result<MdsBlob> MdsBlob::Verify(std::string_view jwt, const AttestationTrust& ro
   PASSKEY_ASSIGN_OR_RETURN(const nlohmann::json payload,
                            internal::ParseJwsPayload(jws, kJwsCaps));
   MdsBlob blob;
+  blob.revocation_checked_ = revocation_checked;
   // "no: The serial number of this metadata BLOB Payload. Serial numbers
   //  MUST be consecutive and strictly monotonic increasing."
   const auto no = payload.find("no");

@@ -171,6 +171,7 @@ Result<CredentialRecord> VerifyRegistration(const RegistrationOptions& options,
   record.attestation_format = attestation.fmt;
   record.attestation_type = outcome.type;
   record.attestation_trusted = outcome.trusted;
+  record.revocation_checked = outcome.revocation_checked;
   record.rp_id = *rp_id;
   record.attestation_object = response.attestation_object;
   record.client_data_json = response.client_data_json;

@@ -126,15 +126,30 @@ TEST_F(AndroidKeyAttestationTest, PurposeAndOriginInSoftwareEnforcedAreAcceptedB
 
 TEST_F(AndroidKeyAttestationTest, PurposeAndOriginSplitAcrossListsAreAcceptedByDefault) {
   AndroidKeyAttestationParams params = DefaultParams();
-  params.software_enforced = {{kKmPurposeSign, kKmPurposeVerify}, false, std::nullopt};
+  params.software_enforced = {{kKmPurposeSign}, false, std::nullopt};
   params.tee_enforced = {{}, false, kKmOriginGenerated};
   EXPECT_THAT(Register(std::move(params)), IsOk());
 }
 
-TEST_F(AndroidKeyAttestationTest, PurposeWithSignAmongOthersIsAccepted) {
+// §8.4: "The value in the AuthorizationList.purpose field is equal to
+// KM_PURPOSE_SIGN": a key that may do more than sign is rejected.
+TEST_F(AndroidKeyAttestationTest, PurposeWithSignAmongOthersIsRejected) {
   AndroidKeyAttestationParams params = DefaultParams();
   params.tee_enforced.purpose = {kKmPurposeSign, kKmPurposeVerify};
-  EXPECT_THAT(Register(std::move(params)), IsOk());
+  EXPECT_THAT(Register(std::move(params)), HasError(ErrorCode::kAttestationInvalid));
+}
+
+TEST_F(AndroidKeyAttestationTest, ExtraPurposeInTheOtherListIsRejected) {
+  // The union of both lists must be {SIGN}.
+  AndroidKeyAttestationParams params = DefaultParams();
+  params.software_enforced = {{kKmPurposeEncrypt}, false, std::nullopt};
+  EXPECT_THAT(Register(std::move(params)), HasError(ErrorCode::kAttestationInvalid));
+  // With android_key_require_tee only teeEnforced counts.
+  AndroidKeyAttestationParams tee_only = DefaultParams();
+  tee_only.software_enforced = {{kKmPurposeEncrypt}, false, std::nullopt};
+  RegistrationOptions options = Options(&trust_);
+  options.android_key_require_tee = true;
+  EXPECT_THAT(Register(std::move(tee_only), options), IsOk());
 }
 
 TEST_F(AndroidKeyAttestationTest, RequireTeeAcceptsTeeEnforcedLists) {

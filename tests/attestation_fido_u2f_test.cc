@@ -141,16 +141,19 @@ TEST_F(FidoU2fAttestationTest, LeafIssuedByIntermediateAnchorIsTrusted) {
   EXPECT_TRUE(record->attestation_trusted);
 }
 
-// §8.6 does not require the zero AAGUID (the spec's own fido-u2f example
-// carries a non-zero one), so none is demanded.
-TEST_F(FidoU2fAttestationTest, NonZeroAaguidIsAccepted) {
+// The client builds authenticatorData for a U2F device with the all-zero
+// AAGUID; any other value is rejected.
+TEST_F(FidoU2fAttestationTest, NonZeroAaguidIsRejected) {
   Result<FidoU2fAttestation> attestation = FidoU2fAttestation::Create(*root_, U2f());
   ASSERT_THAT(attestation, IsOk());
   RegistrationParams reg = Params(attestation->Builder());
   reg.aaguid.bytes[0] = 0x42;
-  const Result<CredentialRecord> record = RegisterWith(*credential_, reg, Options(&trust_));
-  ASSERT_THAT(record, IsOk());
-  EXPECT_TRUE(record->attestation_trusted);
+  EXPECT_THAT(RegisterWith(*credential_, reg, Options(&trust_)),
+              HasError(ErrorCode::kAttestationInvalid));
+  EXPECT_THAT(RegisterWith(*credential_, reg, Options()),
+              HasError(ErrorCode::kAttestationInvalid));
+  reg.aaguid.bytes[0] = 0x00;
+  EXPECT_THAT(RegisterWith(*credential_, reg, Options(&trust_)), IsOk());
 }
 
 // --- Statement defects -----------------------------------------------------

@@ -525,5 +525,208 @@ TEST(AttestationTrustTest, ReadsEveryCertificateOfABundle) {
   EXPECT_EQ(trust.anchor_count(), 2u);
 }
 
+// --- RFC 5280 path validation, with and without anchors (issue #16) ---
+
+// Trusts: the test's anchors (the packed root) and no trust at all; every
+// path defect below must fail the same way in both.
+std::vector<const AttestationTrust*> WithAndWithoutAnchors(const AttestationTrust* anchors) {
+  return {anchors, nullptr};
+}
+
+TEST_F(PackedAttestationTest, IntermediateWithoutKeyCertSignIsRejected) {
+  IntermediateSpec spec;
+  spec.key_cert_sign = false;
+  Result<TestCa> signer = root_->CreateIntermediate(spec);
+  ASSERT_THAT(signer, IsOk());
+  PackedAttestationParams params = Packed();
+  params.ca = &*signer;
+  params.chain = {signer->certificate_der()};
+  for (const AttestationTrust* trust : WithAndWithoutAnchors(&trust_)) {
+    EXPECT_THAT(Register(params, Options(trust)), HasError(ErrorCode::kCertificateInvalid));
+  }
+  // The same intermediate with keyCertSign verifies: the defect is the cause.
+  Result<TestCa> good = root_->CreateIntermediate(IntermediateSpec{});
+  ASSERT_THAT(good, IsOk());
+  params.ca = &*good;
+  params.chain = {good->certificate_der()};
+  EXPECT_TRUE(Register(params, Options(&trust_))->attestation_trusted);
+  EXPECT_THAT(Register(params, Options()), IsOk());
+}
+
+TEST_F(PackedAttestationTest, PathLenConstraintExceededIsRejected) {
+  IntermediateSpec upper_spec;
+  upper_spec.path_len = 0;  // may sign end entities only
+  Result<TestCa> upper = root_->CreateIntermediate(upper_spec);
+  ASSERT_THAT(upper, IsOk());
+  IntermediateSpec lower_spec;
+  lower_spec.common_name = "passkey test lower intermediate";
+  Result<TestCa> lower = upper->CreateIntermediate(lower_spec);
+  ASSERT_THAT(lower, IsOk());
+  PackedAttestationParams params = Packed();
+  params.ca = &*lower;
+  params.chain = {lower->certificate_der(), upper->certificate_der()};
+  for (const AttestationTrust* trust : WithAndWithoutAnchors(&trust_)) {
+    EXPECT_THAT(Register(params, Options(trust)), HasError(ErrorCode::kCertificateInvalid));
+  }
+  upper_spec.path_len = 1;
+  Result<TestCa> roomy = root_->CreateIntermediate(upper_spec);
+  ASSERT_THAT(roomy, IsOk());
+  Result<TestCa> below = roomy->CreateIntermediate(lower_spec);
+  ASSERT_THAT(below, IsOk());
+  params.ca = &*below;
+  params.chain = {below->certificate_der(), roomy->certificate_der()};
+  EXPECT_TRUE(Register(params, Options(&trust_))->attestation_trusted);
+  EXPECT_THAT(Register(params, Options()), IsOk());
+}
+
+TEST_F(PackedAttestationTest, UnknownCriticalExtensionIsRejected) {
+  // 1.3.6.1.4.1.55555.1 (made up), critical, value DER NULL.
+  const CertificateExtensionSpec unknown{"1.3.6.1.4.1.55555.1", true, Bytes{0x05, 0x00}};
+  PackedAttestationParams params = Packed();
+  params.certificate.extensions.push_back(unknown);
+  for (const AttestationTrust* trust : WithAndWithoutAnchors(&trust_)) {
+    EXPECT_THAT(Register(params, Options(trust)), HasError(ErrorCode::kCertificateInvalid));
+  }
+  // On an intermediate as well.
+  IntermediateSpec spec;
+  spec.extensions = {unknown};
+  Result<TestCa> odd = root_->CreateIntermediate(spec);
+  ASSERT_THAT(odd, IsOk());
+  params = Packed();
+  params.ca = &*odd;
+  params.chain = {odd->certificate_der(), root_->certificate_der()};
+  for (const AttestationTrust* trust : WithAndWithoutAnchors(&trust_)) {
+    EXPECT_THAT(Register(params, Options(trust)), HasError(ErrorCode::kCertificateInvalid));
+  }
+  // Not critical: ignored.
+  params = Packed();
+  params.certificate.extensions.push_back({"1.3.6.1.4.1.55555.1", false, Bytes{0x05, 0x00}});
+  EXPECT_TRUE(Register(params, Options(&trust_))->attestation_trusted);
+}
+
+TEST_F(PackedAttestationTest, ExtraUnrelatedCertificateInX5cIsRejected) {
+  PackedAttestationParams params = Packed();
+  params.chain = {other_root_->certificate_der()};
+  // With the anchor the leaf alone reaches the root; the extra certificate
+  // is still not part of any path.
+  for (const AttestationTrust* trust : WithAndWithoutAnchors(&trust_)) {
+    EXPECT_THAT(Register(params, Options(trust)), HasError(ErrorCode::kCertificateInvalid));
+  }
+  params.chain = {root_->certificate_der(), other_root_->certificate_der()};
+  for (const AttestationTrust* trust : WithAndWithoutAnchors(&trust_)) {
+    EXPECT_THAT(Register(params, Options(trust)), HasError(ErrorCode::kCertificateInvalid));
+  }
+}
+
+TEST_F(PackedAttestationTest, X5cOutOfOrderIsRejected) {
+  PackedAttestationParams params = Packed();
+  params.ca = &*intermediate_;
+  params.chain = {root_->certificate_der(), intermediate_->certificate_der()};
+  for (const AttestationTrust* trust : WithAndWithoutAnchors(&trust_)) {
+    EXPECT_THAT(Register(params, Options(trust)), HasError(ErrorCode::kCertificateInvalid));
+  }
+  params.chain = {intermediate_->certificate_der(), root_->certificate_der()};
+  EXPECT_TRUE(Register(params, Options(&trust_))->attestation_trusted);
+  EXPECT_THAT(Register(params, Options()), IsOk());
+}
+
+TEST_F(PackedAttestationTest, IntermediateAnchorWithTheRootSentAlongIsTrusted) {
+  AttestationTrust trust;
+  ASSERT_THAT(trust.AddAnchorDer(intermediate_->certificate_der()), IsOk());
+  PackedAttestationParams params = Packed();
+  params.ca = &*intermediate_;
+  params.chain = {intermediate_->certificate_der(), root_->certificate_der()};
+  EXPECT_TRUE(Register(params, Options(&trust))->attestation_trusted);
+}
+
+// --- Revocation coverage (revocation_checked, require_revocation_check) ---
+
+TEST_F(PackedAttestationTest, RevocationCheckedOnlyWhenEveryIssuerHasACrl) {
+  PackedAttestationParams params = Packed();
+  params.ca = &*intermediate_;
+  params.chain = {intermediate_->certificate_der()};
+  const Result<Bytes> root_crl = root_->IssueCrl({});
+  const Result<Bytes> intermediate_crl = intermediate_->IssueCrl({});
+  ASSERT_THAT(root_crl, IsOk());
+  ASSERT_THAT(intermediate_crl, IsOk());
+
+  AttestationTrust none;
+  ASSERT_THAT(none.AddAnchorDer(root_->certificate_der()), IsOk());
+  const Result<CredentialRecord> unchecked = Register(params, Options(&none));
+  ASSERT_THAT(unchecked, IsOk());
+  EXPECT_TRUE(unchecked->attestation_trusted);
+  EXPECT_FALSE(unchecked->revocation_checked);
+
+  AttestationTrust half;
+  ASSERT_THAT(half.AddAnchorDer(root_->certificate_der()), IsOk());
+  ASSERT_THAT(half.AddCrlDer(*root_crl), IsOk());
+  EXPECT_FALSE(Register(params, Options(&half))->revocation_checked);
+
+  AttestationTrust both;
+  ASSERT_THAT(both.AddAnchorDer(root_->certificate_der()), IsOk());
+  ASSERT_THAT(both.AddCrlDer(*root_crl), IsOk());
+  ASSERT_THAT(both.AddCrlDer(*intermediate_crl), IsOk());
+  const Result<CredentialRecord> checked = Register(params, Options(&both));
+  ASSERT_THAT(checked, IsOk());
+  EXPECT_TRUE(checked->revocation_checked);
+  // The x5c's top without an anchor has no issuer at hand: not checked.
+  AttestationTrust crls_only;
+  ASSERT_THAT(crls_only.AddCrlDer(*root_crl), IsOk());
+  ASSERT_THAT(crls_only.AddCrlDer(*intermediate_crl), IsOk());
+  const Result<CredentialRecord> untrusted = Register(params, Options(&crls_only));
+  ASSERT_THAT(untrusted, IsOk());
+  EXPECT_FALSE(untrusted->attestation_trusted);
+  EXPECT_FALSE(untrusted->revocation_checked);
+  // …unless the x5c ends with its self-signed root.
+  params.chain = {intermediate_->certificate_der(), root_->certificate_der()};
+  EXPECT_TRUE(Register(params, Options(&crls_only))->revocation_checked);
+}
+
+TEST_F(PackedAttestationTest, RevokedIntermediateIsRejected) {
+  IntermediateSpec spec;
+  spec.serial = 99;
+  Result<TestCa> revoked = root_->CreateIntermediate(spec);
+  ASSERT_THAT(revoked, IsOk());
+  const Result<Bytes> crl = root_->IssueCrl({99});
+  ASSERT_THAT(crl, IsOk());
+  AttestationTrust trust;
+  ASSERT_THAT(trust.AddAnchorDer(root_->certificate_der()), IsOk());
+  ASSERT_THAT(trust.AddCrlDer(*crl), IsOk());
+  PackedAttestationParams params = Packed();
+  params.ca = &*revoked;
+  params.chain = {revoked->certificate_der()};
+  EXPECT_THAT(Register(params, Options(&trust)), HasError(ErrorCode::kCertificateRevoked));
+}
+
+TEST_F(PackedAttestationTest, RequireRevocationCheckNeedsACrlForEveryDistributionPoint) {
+  PackedAttestationParams params = Packed();
+  params.certificate.extensions.push_back(
+      CrlDistributionPointsExtension("http://crl.example.org/packed-root.crl"));
+  RegistrationOptions options = Options(&trust_);
+  options.require_revocation_check = true;
+  EXPECT_THAT(Register(params, options), HasError(ErrorCode::kCertificateInvalid));
+  options.attestation_trust = nullptr;
+  EXPECT_THAT(Register(params, options), HasError(ErrorCode::kCertificateInvalid));
+  // Without the requirement the same path is accepted, unchecked.
+  const Result<CredentialRecord> lax = Register(params, Options(&trust_));
+  ASSERT_THAT(lax, IsOk());
+  EXPECT_FALSE(lax->revocation_checked);
+  // A covering CRL satisfies it.
+  const Result<Bytes> crl = root_->IssueCrl({});
+  ASSERT_THAT(crl, IsOk());
+  AttestationTrust covered;
+  ASSERT_THAT(covered.AddAnchorDer(root_->certificate_der()), IsOk());
+  ASSERT_THAT(covered.AddCrlDer(*crl), IsOk());
+  options.attestation_trust = &covered;
+  const Result<CredentialRecord> record = Register(params, options);
+  ASSERT_THAT(record, IsOk());
+  EXPECT_TRUE(record->revocation_checked);
+  // A certificate without a distribution point needs no CRL.
+  options.attestation_trust = &trust_;
+  const Result<CredentialRecord> plain = Register(Packed(), options);
+  ASSERT_THAT(plain, IsOk());
+  EXPECT_FALSE(plain->revocation_checked);
+}
+
 }  // namespace
 }  // namespace passkey::testing

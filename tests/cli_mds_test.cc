@@ -59,6 +59,16 @@ class CliMdsTest : public test::CliRunnerTest {
     return parsed["error"].value("code", "");
   }
 
+  // RegistrationFor: a create() call for the test RP with fmt `format`.
+  static RegistrationParams RegistrationFor(const Bytes& challenge, std::string format) {
+    RegistrationParams params;
+    params.rp_id = kRpId;
+    params.origin = kOrigin;
+    params.challenge = challenge;
+    params.format = std::move(format);
+    return params;
+  }
+
   // MakeTestMds writes a BLOB signed under a fresh test root (and the root's
   // PEM) into the temporary directory; returns {blob path, root path}.
   std::pair<std::string, std::string> MakeTestMds(const std::vector<MdsTestEntry>& entries) {
@@ -175,7 +185,8 @@ TEST_F(CliMdsTest, BadCatalogAndBlobAreExitOneWithTheirCodes) {
   const auto [blob, root] = MakeTestMds({});
   run = Run({"mds", "verify", blob, "--root", root, "--now", kNow});
   ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
-  EXPECT_EQ(ParseOutput(run), json::parse(R"({"no":3,"nextUpdate":"2026-06-01","entries":0,"stale":false})"));
+  EXPECT_EQ(ParseOutput(run), json::parse(R"({"no":3,"nextUpdate":"2026-06-01","entries":0,"stale":false,)"
+                                           R"("revocationChecked":false})"));
   run = Run({"mds", "verify", blob, "--root", root, "--now", "2026-06-01T00:00:00Z"});
   ASSERT_EQ(run.exit_code, 0);
   EXPECT_EQ(ParseOutput(run)["stale"], true);
@@ -201,12 +212,8 @@ TEST_F(CliMdsTest, RegistrationUsesMdsRootsProviderAndStatusPolicy) {
       SoftwareAuthenticator::Create(CoseAlgorithm::kEs256, "cli-mds-test/credential");
   ASSERT_TRUE(authn.has_value());
   const Bytes challenge(32, 0x42);
-  RegistrationParams params;
-  params.rp_id = kRpId;
-  params.origin = kOrigin;
-  params.challenge = challenge;
+  RegistrationParams params = RegistrationFor(challenge, "packed");
   params.aaguid = *Aaguid::Parse(kAaguidA);
-  params.format = "packed";
   testing::PackedAttestationParams packed;
   packed.ca = &*attestation_root;
   params.attest = testing::MakePackedAttestation(packed);
@@ -297,6 +304,88 @@ TEST_F(CliMdsTest, RegistrationUsesMdsRootsProviderAndStatusPolicy) {
       EXPECT_EQ(ErrorCodeOf(run), c.expected);
     }
   }
+}
+
+// --- Revocation of the BLOB chain (--crl, --require-revocation-check) --------------
+
+// RevocationMds: a BLOB whose signer (named in a CRL distribution point) is
+// issued by the root, and two DER CRLs of the root: one revoking the signer,
+// one revoking nothing.
+struct RevocationMds {
+  std::string blob;
+  std::string root;
+  std::string revoked_crl;
+  std::string clean_crl;
+};
+
+TEST_F(CliMdsTest, MdsVerifyAppliesCrlsToTheBlobChain) {
+  Result<TestCa> root = TestCa::CreateRoot("passkey cli test MDS root");
+  ASSERT_TRUE(root.has_value());
+  testing::MdsBlobOptions options;
+  options.signer.extensions.push_back(
+      testing::CrlDistributionPointsExtension("http://crl.example.com/mds-root.crl"));
+  Result<MdsBlobSigner> signer = MdsBlobSigner::Create(*root, options);
+  ASSERT_TRUE(signer.has_value());
+  Result<std::string> jwt = signer->Sign(MdsPayloadJson(3, "2026-06-01", {}));
+  ASSERT_TRUE(jwt.has_value());
+  Result<Bytes> revoked = root->IssueCrl({testing::MdsSignerSpec().serial});
+  Result<Bytes> clean = root->IssueCrl({});
+  ASSERT_TRUE(revoked.has_value() && clean.has_value());
+  const RevocationMds mds{WriteFile("test.jwt", *jwt), WriteFile("root.pem", root->certificate_pem()),
+                          WriteFile("revoked.crl", std::string(revoked->begin(), revoked->end())),
+                          WriteFile("clean.crl", std::string(clean->begin(), clean->end()))};
+  const std::vector<std::string> verify = {"mds", "verify", mds.blob, "--root", mds.root,
+                                           "--now", kNow};
+  const auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = verify;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Run(args);
+  };
+  RunResult run = with({"--crl", mds.revoked_crl});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(ErrorCodeOf(run), "certificate_revoked");
+  run = with({"--crl", mds.clean_crl});
+  ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
+  EXPECT_EQ(ParseOutput(run)["revocationChecked"], true);
+  run = with({});
+  ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
+  EXPECT_EQ(ParseOutput(run)["revocationChecked"], false);
+  run = with({"--require-revocation-check"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(ErrorCodeOf(run), "certificate_invalid");
+  run = with({"--require-revocation-check", "--crl=" + mds.clean_crl});
+  ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
+  EXPECT_EQ(ParseOutput(run)["revocationChecked"], true);
+  // Usage: a CRL file that does not parse; a value given to the flag.
+  EXPECT_EQ(with({"--crl", WriteFile("junk.crl", "not a crl")}).exit_code, 2);
+  EXPECT_EQ(with({"--require-revocation-check=yes"}).exit_code, 2);
+
+  // verify-registration --mds: --crl applies to the BLOB chain as well.
+  Result<SoftwareAuthenticator> authn =
+      SoftwareAuthenticator::Create(CoseAlgorithm::kEs256, "cli-mds-test/credential");
+  ASSERT_TRUE(authn.has_value());
+  const Bytes challenge(32, 0x44);
+  const Result<std::string> response =
+      authn->MakeCredentialJson(RegistrationFor(challenge, "none"));
+  ASSERT_TRUE(response.has_value());
+  const std::vector<std::string> registration = {
+      "verify-registration", "--rp-id", kRpId, "--origin", kOrigin, "--challenge",
+      Base64UrlEncode(challenge), "--now", kNow, "--response", WriteFile("reg.json", *response),
+      "--mds", mds.blob, "--mds-root", mds.root};
+  const auto register_with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = registration;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Run(args);
+  };
+  run = register_with({"--crl", mds.revoked_crl});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(ErrorCodeOf(run), "certificate_revoked");
+  run = register_with({"--require-revocation-check"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(ErrorCodeOf(run), "certificate_invalid");
+  run = register_with({"--require-revocation-check", "--crl", mds.clean_crl});
+  ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
+  EXPECT_EQ(ParseOutput(run)["revocationChecked"], false);  // "none": no attestation path
 }
 
 // --- The shared samples ----------------------------------------------------------

@@ -31,6 +31,7 @@ namespace {
 using nlohmann::json;
 using test::RunResult;
 using testing::AssertionParams;
+using testing::CrlDistributionPointsExtension;
 using testing::RegistrationParams;
 using testing::MakePackedAttestation;
 using testing::PackedAttestationParams;
@@ -312,6 +313,18 @@ class CliAttestationTest : public CliTest {
     Result<Bytes> crl = root->IssueCrl({99});
     ASSERT_TRUE(crl.has_value());
     crl_ = WriteFile("revoked.crl", std::string(crl->begin(), crl->end()));
+    Result<Bytes> clean = root->IssueCrl({});
+    ASSERT_TRUE(clean.has_value());
+    clean_crl_ = WriteFile("clean.crl", std::string(clean->begin(), clean->end()));
+    // A second credential whose attestation certificate names a CRL
+    // distribution point.
+    packed.certificate.serial = 100;
+    packed.certificate.extensions.push_back(
+        CrlDistributionPointsExtension("http://crl.example.com/cli-test-root.crl"));
+    params.attest = MakePackedAttestation(packed);
+    Result<std::string> with_cdp = authn.MakeCredentialJson(params);
+    ASSERT_TRUE(with_cdp.has_value());
+    cdp_response_ = WriteFile("packed-cdp.json", *with_cdp);
   }
 
   RunResult Verify(const std::vector<std::string>& extra) {
@@ -324,6 +337,8 @@ class CliAttestationTest : public CliTest {
   Bytes root_der_;
   std::string response_;
   std::string crl_;
+  std::string clean_crl_;
+  std::string cdp_response_;
 };
 
 TEST_F(CliAttestationTest, TrustAnchorMakesTheAttestationTrusted) {
@@ -358,6 +373,40 @@ TEST_F(CliAttestationTest, NowOutsideTheCertificateValidityIsRejected) {
 TEST_F(CliAttestationTest, CrlRevokesTheLeaf) {
   const std::string pem = WriteFile("root.pem", root_pem_);
   ExpectRejected(Verify({"--trust-anchor", pem, "--crl", crl_}), "certificate_revoked");
+}
+
+TEST_F(CliAttestationTest, RevocationCheckedSaysWhetherACrlCoveredThePath) {
+  const std::string pem = WriteFile("root.pem", root_pem_);
+  RunResult r = Verify({"--trust-anchor", pem, "--crl", clean_crl_});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(json::parse(r.out, nullptr, false).value("revocationChecked", false), true);
+  r = Verify({"--trust-anchor", pem});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  json record = json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(record.contains("revocationChecked"));
+  EXPECT_EQ(record["revocationChecked"], false);
+}
+
+TEST_F(CliAttestationTest, RequireRevocationCheckNeedsACrlForADistributionPoint) {
+  const std::string pem = WriteFile("root.pem", root_pem_);
+  const auto verify_cdp = [&](std::vector<std::string> extra) {
+    return Run(Concat({"verify-registration"},
+                      Concat(RpFlags(challenge_), Concat({"--response", cdp_response_}, extra))));
+  };
+  ExpectRejected(verify_cdp({"--trust-anchor", pem, "--require-revocation-check"}),
+                 "certificate_invalid");
+  ExpectRejected(verify_cdp({"--require-revocation-check"}), "certificate_invalid");
+  RunResult r = verify_cdp({"--trust-anchor", pem, "--require-revocation-check", "--crl",
+                            clean_crl_});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(json::parse(r.out, nullptr, false).value("revocationChecked", false), true);
+  // Without the flag the same response is accepted, unchecked.
+  r = verify_cdp({"--trust-anchor", pem});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(json::parse(r.out, nullptr, false).value("revocationChecked", true), false);
+  // A certificate without a distribution point needs no CRL.
+  r = Verify({"--trust-anchor", pem, "--require-revocation-check"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
 TEST_F(CliAttestationTest, BadTrustFilesAreUsageErrors) {

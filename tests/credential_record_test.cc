@@ -37,6 +37,7 @@ CredentialRecord FullRecord() {
   record.attestation_format = "packed";
   record.attestation_type = "basic";
   record.attestation_trusted = true;
+  record.revocation_checked = true;
   record.rp_id = "example.com";
   record.attestation_object = Hex("a363666d74646e6f6e656761747453746d74a068617574684461746140");
   record.client_data_json = Hex("7b2274797065223a22776562617574686e2e637265617465227d");
@@ -60,6 +61,7 @@ void ExpectSameRecord(const CredentialRecord& a, const CredentialRecord& b) {
   EXPECT_EQ(a.attestation_format, b.attestation_format);
   EXPECT_EQ(a.attestation_type, b.attestation_type);
   EXPECT_EQ(a.attestation_trusted, b.attestation_trusted);
+  EXPECT_EQ(a.revocation_checked, b.revocation_checked);
   EXPECT_EQ(a.rp_id, b.rp_id);
   EXPECT_EQ(a.attestation_object, b.attestation_object);
   EXPECT_EQ(a.client_data_json, b.client_data_json);
@@ -106,11 +108,25 @@ TEST(CredentialRecordTest, WritesCamelCaseMembers) {
   EXPECT_EQ(j["attestationFormat"], "packed");
   EXPECT_EQ(j["attestationType"], "basic");
   EXPECT_EQ(j["attestationTrusted"], true);
+  EXPECT_EQ(j["revocationChecked"], true);
   EXPECT_EQ(j["rpId"], "example.com");
   EXPECT_EQ(j["createdAt"], "2023-11-14T22:13:20Z");
   EXPECT_EQ(j["lastUsedAt"], "2023-11-14T23:13:20Z");
   EXPECT_TRUE(j.contains("attestationObject"));
   EXPECT_TRUE(j.contains("clientDataJSON"));
+}
+
+TEST(CredentialRecordTest, RevocationCheckedIsWrittenWithTheAttestationType) {
+  CredentialRecord record = FullRecord();
+  record.attestation_type = "none";
+  record.revocation_checked = false;
+  json j = json::parse(CredentialRecordToJson(record));
+  ASSERT_TRUE(j.contains("revocationChecked"));
+  EXPECT_EQ(j["revocationChecked"], false);
+  record.attestation_type.clear();
+  j = json::parse(CredentialRecordToJson(record));
+  EXPECT_FALSE(j.contains("revocationChecked"));
+  EXPECT_FALSE(j.contains("attestationTrusted"));
 }
 
 TEST(CredentialRecordTest, RoundTripsSingleDeviceCrossPlatformRecord) {
@@ -121,6 +137,7 @@ TEST(CredentialRecordTest, RoundTripsSingleDeviceCrossPlatformRecord) {
   record.sign_count = 0xffffffffu;
   record.attestation_type.clear();
   record.attestation_trusted = false;
+  record.revocation_checked = false;
   record.created_at.reset();
   record.last_used_at.reset();
   auto parsed = CredentialRecordFromJson(CredentialRecordToJson(record));
@@ -498,6 +515,7 @@ TEST(CredentialRecordTest, RejectsWrongMemberTypes) {
            R"("attestationType":false)",
            R"("rpId":["a"])",
            R"("attestationTrusted":"no")",
+           R"("revocationChecked":1)",
        }) {
     EXPECT_THAT(CredentialRecordFromJson(Minimal(member)),
                 HasError(ErrorCode::kMalformedCredentialRecord))

@@ -28,6 +28,7 @@
 namespace passkey {
 namespace {
 
+using testing::CrlDistributionPointsExtension;
 using testing::MdsBlobOptions;
 using testing::MdsBlobSigner;
 using testing::MdsPayloadJson;
@@ -389,6 +390,57 @@ TEST_F(MdsBlobTest, ChainAndSignatureFailures) {
   ASSERT_THAT(unknown_jwt, IsOk());
   EXPECT_THAT(MdsBlob::Verify(*unknown_jwt, trust_, Options()),
               HasError(ErrorCode::kUnsupportedAlgorithm));
+}
+
+TEST_F(MdsBlobTest, RevocationCheckedOnlyWhenEveryIssuerHasACrl) {
+  const Result<std::string> jwt = signer_->Sign(MdsPayloadJson(1, "2026-02-01", {}));
+  ASSERT_THAT(jwt, IsOk());
+  const Result<MdsBlob> unchecked = MdsBlob::Verify(*jwt, trust_, Options());
+  ASSERT_THAT(unchecked, IsOk());
+  EXPECT_FALSE(unchecked->revocation_checked());
+  const Result<Bytes> signer_crl = intermediate_->IssueCrl({});
+  const Result<Bytes> intermediate_crl = root_->IssueCrl({});
+  ASSERT_THAT(signer_crl, IsOk());
+  ASSERT_THAT(intermediate_crl, IsOk());
+  AttestationTrust half;
+  ASSERT_THAT(half.AddAnchorDer(root_->certificate_der()), IsOk());
+  ASSERT_THAT(half.AddCrlDer(*signer_crl), IsOk());
+  const Result<MdsBlob> partly = MdsBlob::Verify(*jwt, half, Options());
+  ASSERT_THAT(partly, IsOk());
+  EXPECT_FALSE(partly->revocation_checked());
+  ASSERT_THAT(half.AddCrlDer(*intermediate_crl), IsOk());
+  const Result<MdsBlob> checked = MdsBlob::Verify(*jwt, half, Options());
+  ASSERT_THAT(checked, IsOk());
+  EXPECT_TRUE(checked->revocation_checked());
+}
+
+TEST_F(MdsBlobTest, RequireRevocationCheckNeedsACrlForEveryDistributionPoint) {
+  MdsBlobOptions with_cdp;
+  with_cdp.signer.extensions.push_back(
+      CrlDistributionPointsExtension("http://crl.example.org/mds-intermediate.crl"));
+  const std::optional<MdsBlobSigner> signer = Signer(std::move(with_cdp));
+  ASSERT_TRUE(signer.has_value());
+  const Result<std::string> jwt = signer->Sign(MdsPayloadJson(1, "2026-02-01", {}));
+  ASSERT_THAT(jwt, IsOk());
+  MdsVerifyOptions strict = Options();
+  strict.require_revocation_check = true;
+  EXPECT_THAT(MdsBlob::Verify(*jwt, trust_, strict), HasError(ErrorCode::kCertificateInvalid));
+  // Without the requirement: verified, revocation not checked.
+  const Result<MdsBlob> lax = MdsBlob::Verify(*jwt, trust_, Options());
+  ASSERT_THAT(lax, IsOk());
+  EXPECT_FALSE(lax->revocation_checked());
+  // The intermediate's CRL covers the signer (the intermediate names no
+  // distribution point, so it needs none).
+  const Result<Bytes> crl = intermediate_->IssueCrl({});
+  ASSERT_THAT(crl, IsOk());
+  AttestationTrust covered;
+  ASSERT_THAT(covered.AddAnchorDer(root_->certificate_der()), IsOk());
+  ASSERT_THAT(covered.AddCrlDer(*crl), IsOk());
+  EXPECT_THAT(MdsBlob::Verify(*jwt, covered, strict), IsOk());
+  // A chain without distribution points passes the requirement as is.
+  const Result<std::string> plain = signer_->Sign(MdsPayloadJson(1, "2026-02-01", {}));
+  ASSERT_THAT(plain, IsOk());
+  EXPECT_THAT(MdsBlob::Verify(*plain, trust_, strict), IsOk());
 }
 
 TEST_F(MdsBlobTest, CallerMistakes) {

@@ -42,6 +42,10 @@ struct CredentialRecord {
   std::string attestation_type;
   // "attestationTrusted": the attestation chained to a caller trust anchor.
   bool attestation_trusted = false;
+  // "revocationChecked": every certificate of the validated attestation
+  // path (the anchor excepted) was covered by a CRL of its issuer. Written
+  // with attestationType; false for none/self attestation.
+  bool revocation_checked = false;
   std::string rp_id;                                 // "rpId"
   // "userHandle" (base64url): the user account (user.id) the credential was
   // created for (RegistrationOptions::user_handle). When set, an assertion

@@ -62,6 +62,13 @@ struct MdsVerifyOptions {
   // last_number: the `no` of the last BLOB the caller accepted. When set, a
   // BLOB whose `no` is not greater is rejected (kMdsRollback).
   std::optional<std::uint64_t> last_number;
+  // require_revocation_check: reject the BLOB when a certificate of its
+  // chain (below the root) names a CRL distribution point
+  // (cRLDistributionPoints) that no CRL of `roots` covers:
+  // kCertificateInvalid, the code of an incomplete path (the message names
+  // the certificate). Off: CRLs are applied when given and
+  // MdsBlob::revocation_checked() reports whether they covered the chain.
+  bool require_revocation_check = false;
 };
 
 // MdsBlob: a verified metadata BLOB. Immutable; safe to share across threads.
@@ -70,7 +77,12 @@ class MdsBlob {
   // Verify processes `jwt` per FIDO MDS 3 "Metadata BLOB object processing
   // rules": the JWS (ES256/384/512, RS256/384/512, PS256/384/512 by its
   // "alg") must be signed by x5c[0], and x5c must chain, valid at
-  // options.now, to a global anchor of `roots` (CRLs of `roots` apply).
+  // options.now, to a global anchor of `roots`. Revocation: the CRLs are
+  // those of `roots` (AttestationTrust::AddCrlsPem / AddCrlDer, PEM or
+  // DER): a CRL whose issuer is in the path and whose signature verifies is
+  // enforced (kCertificateRevoked for a listed certificate); a missing one
+  // is not an error unless options.require_revocation_check (see
+  // revocation_checked()).
   // Without x5c (and x5u) the roots themselves are the signing chain. A BLOB
   // past nextUpdate still verifies (see stale()).
   // Errors: kInvalidArgument (no now, no anchors), kMdsLimitExceeded (over
@@ -78,7 +90,9 @@ class MdsBlob {
   // shape: missing/mistyped no, nextUpdate, entries, aaguid, …),
   // kUnsupportedAlgorithm, kCertificateInvalid (bad x5c DER or link),
   // kCertificateExpired, kCertificateRevoked, kAlgorithmNotAllowed (SHA-1
-  // certificate), kMdsUntrusted (x5c does not reach a root; x5u only),
+  // certificate), kCertificateInvalid also for a certificate naming a CRL
+  // distribution point no CRL covers (require_revocation_check),
+  // kMdsUntrusted (x5c does not reach a root; x5u only),
   // kMdsSignatureInvalid, kMdsRollback.
   static Result<MdsBlob> Verify(std::string_view jwt, const AttestationTrust& roots,
                                 const MdsVerifyOptions& options);
@@ -88,6 +102,10 @@ class MdsBlob {
   // next_update: the payload's `nextUpdate` ("YYYY-MM-DD").
   const std::string& next_update() const noexcept { return next_update_; }
   const std::string& legal_header() const noexcept { return legal_header_; }
+  // revocation_checked: every certificate of the BLOB's signing chain below
+  // the root was covered by a CRL of its issuer (true for a BLOB the root
+  // signs itself: nothing lies below it).
+  bool revocation_checked() const noexcept { return revocation_checked_; }
   // stale: `now` is on or after nextUpdate (00:00:00Z): a newer BLOB should
   // have been fetched. The BLOB is still usable; the caller decides.
   bool stale(UnixSeconds now) const noexcept { return now >= next_update_time_; }
@@ -115,6 +133,7 @@ class MdsBlob {
   std::string next_update_;
   UnixSeconds next_update_time_ = 0;
   std::string legal_header_;
+  bool revocation_checked_ = false;
   std::vector<MdsEntry> entries_;
   std::map<std::array<std::uint8_t, 16>, std::size_t> by_aaguid_;
 };

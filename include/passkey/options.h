@@ -132,6 +132,14 @@ struct RegistrationOptions {
   // safetynet_timestamp_window_seconds: how far timestampMs may lie from
   // `now`, either side.
   std::int64_t safetynet_timestamp_window_seconds = 60;
+  // require_revocation_check: reject an attestation path any of whose
+  // certificates (below the anchor) names a CRL distribution point
+  // (cRLDistributionPoints) that no CRL of attestation_trust covers:
+  // kCertificateInvalid (the path is incomplete for this policy, as when a
+  // link is missing; the message names the certificate). Off: CRLs are
+  // applied when given; the record's revocation_checked says whether every
+  // certificate was covered.
+  bool require_revocation_check = false;
 
   // aaguid_catalog: where the record's `provider` comes from. nullptr means
   // AaguidCatalog::Embedded(); pass an empty catalog to record no provider.

@@ -158,8 +158,9 @@ bool Contains(const std::vector<std::uint64_t>& values, std::uint64_t wanted) {
 // equal to KM_ORIGIN_GENERATED. The value in the AuthorizationList.purpose
 // field is equal to KM_PURPOSE_SIGN." over `lists` (teeEnforced alone, or
 // the union of teeEnforced and softwareEnforced). An origin must be present
-// and every origin present must be GENERATED; SIGN must be among the
-// purposes.
+// and every origin present must be GENERATED; "equal to" is read literally
+// for the purpose: the purposes of `lists` together must be exactly {SIGN}
+// (a key that may also encrypt, decrypt or verify is not a WebAuthn key).
 Status CheckOriginAndPurpose(const std::vector<const AuthorizationList*>& lists) {
   bool has_origin = false;
   bool has_sign = false;
@@ -173,6 +174,13 @@ Status CheckOriginAndPurpose(const std::vector<const AuthorizationList*>& lists)
       has_origin = true;
     }
     has_sign = has_sign || Contains(list->purpose, kKmPurposeSign);
+    for (const std::uint64_t purpose : list->purpose) {
+      if (purpose != kKmPurposeSign) {
+        return Fail(ErrorCode::kAttestationInvalid,
+                    "android-key purpose " + std::to_string(purpose) +
+                        " besides KM_PURPOSE_SIGN: the purpose must equal KM_PURPOSE_SIGN");
+      }
+    }
   }
   if (!has_origin) {
     return Fail(ErrorCode::kAttestationInvalid, "android-key authorization list has no origin");
@@ -275,8 +283,8 @@ Result<AttestationOutcome> VerifyAndroidKeyAttestation(const AttestationInput& i
 
   // "If successful, return implementation-specific values representing
   // attestation type Basic and attestation trust path x5c."
-  PASSKEY_ASSIGN_OR_RETURN(const bool trusted, ValidateAttestationPath(chain, policy));
-  return AttestationOutcome{"basic", trusted};
+  PASSKEY_ASSIGN_OR_RETURN(const PathValidation path, ValidateAttestationPath(chain, policy));
+  return AttestationOutcome{"basic", path.trusted, path.revocation_checked};
 }
 
 }  // namespace passkey::internal

@@ -189,8 +189,8 @@ Result<AttestationOutcome> VerifyAndroidSafetyNetAttestation(const AttestationIn
                             ? input.parsed_auth_data.attested_credential_data->aaguid
                             : Aaguid{};
   PASSKEY_ASSIGN_OR_RETURN(const PathPolicy policy, PathPolicyFor(input.options, aaguid));
-  PASSKEY_ASSIGN_OR_RETURN(const bool trusted, ValidateAttestationPath(chain, policy));
-  return AttestationOutcome{"basic", trusted};
+  PASSKEY_ASSIGN_OR_RETURN(const PathValidation path, ValidateAttestationPath(chain, policy));
+  return AttestationOutcome{"basic", path.trusted, path.revocation_checked};
 }
 
 }  // namespace passkey::internal

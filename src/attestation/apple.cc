@@ -103,8 +103,8 @@ Result<AttestationOutcome> VerifyAppleAttestation(const AttestationInput& input)
 
   // "6. If successful, return implementation-specific values representing
   // attestation type Anonymization CA and attestation trust path x5c."
-  PASSKEY_ASSIGN_OR_RETURN(const bool trusted, ValidateAttestationPath(chain, policy));
-  return AttestationOutcome{"anonca", trusted};
+  PASSKEY_ASSIGN_OR_RETURN(const PathValidation path, ValidateAttestationPath(chain, policy));
+  return AttestationOutcome{"anonca", path.trusted, path.revocation_checked};
 }
 
 }  // namespace passkey::internal

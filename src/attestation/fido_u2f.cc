@@ -139,9 +139,16 @@ Result<AttestationOutcome> VerifyFidoU2fAttestation(const AttestationInput& inpu
       sig->bytes(), input.options.allow_sha1_attestation,
       ErrorCode::kAttestationSignatureInvalid));
 
-  // The AAGUID is deliberately not checked: §8.6 does not require it (U2F
-  // devices behind a CTAP2 client report the zero AAGUID, but the spec's own
-  // fido-u2f test vector carries a non-zero one).
+  // The AAGUID must be all zero: a U2F authenticator has none, and the
+  // client builds authenticatorData for it (CTAP2 "Interoperating with
+  // CTAP1/U2F authenticators": the AAGUID is 16 zero bytes). A non-zero one
+  // claims a model the U2F signature does not cover. (WebAuthn L3's own
+  // synthetic fido-u2f vector carries a non-zero AAGUID: the conformance
+  // runner lists it as a known deviation.)
+  if (!attested.aaguid.IsZero()) {
+    return Fail(ErrorCode::kAttestationInvalid,
+                "fido-u2f: authenticatorData's AAGUID is not all zero");
+  }
 
   // "Optionally, inspect x5c and consult externally provided knowledge to
   //  determine whether attStmt conveys a Basic or AttCA attestation." Without
@@ -153,8 +160,8 @@ Result<AttestationOutcome> VerifyFidoU2fAttestation(const AttestationInput& inpu
   //  trustworthiness").
   PASSKEY_ASSIGN_OR_RETURN(const PathPolicy policy,
                            PathPolicyFor(input.options, attested.aaguid));
-  PASSKEY_ASSIGN_OR_RETURN(const bool trusted, ValidateAttestationPath(chain, policy));
-  return AttestationOutcome{"basic", trusted};
+  PASSKEY_ASSIGN_OR_RETURN(const PathValidation path, ValidateAttestationPath(chain, policy));
+  return AttestationOutcome{"basic", path.trusted, path.revocation_checked};
 }
 
 }  // namespace passkey::internal

@@ -81,11 +81,11 @@ Result<AttestationOutcome> VerifyPackedFullAttestation(const AttestationInput& i
   //  correctly chains up to an acceptable root certificate, or is itself an
   //  acceptable certificate."
   PASSKEY_ASSIGN_OR_RETURN(const PathPolicy policy, PathPolicyFor(input.options, aaguid));
-  PASSKEY_ASSIGN_OR_RETURN(const bool trusted, ValidateAttestationPath(chain, policy));
+  PASSKEY_ASSIGN_OR_RETURN(const PathValidation path, ValidateAttestationPath(chain, policy));
   //  "If successful, return implementation-specific values representing
   //  attestation type Basic, AttCA or uncertainty, and attestation trust
   //  path x5c." Without metadata Basic and AttCA look alike: "basic".
-  return AttestationOutcome{"basic", trusted};
+  return AttestationOutcome{"basic", path.trusted, path.revocation_checked};
 }
 
 }  // namespace

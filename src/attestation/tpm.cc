@@ -692,8 +692,8 @@ Result<AttestationOutcome> VerifyTpmAttestation(const AttestationInput& input) {
   PASSKEY_RETURN_IF_ERROR(CheckAaguidExtension(aik_cert, aaguid));
   // "If successful, return implementation-specific values representing
   // attestation type AttCA and attestation trust path x5c."
-  PASSKEY_ASSIGN_OR_RETURN(const bool trusted, ValidateAttestationPath(chain, policy));
-  return AttestationOutcome{"attca", trusted};
+  PASSKEY_ASSIGN_OR_RETURN(const PathValidation path, ValidateAttestationPath(chain, policy));
+  return AttestationOutcome{"attca", path.trusted, path.revocation_checked};
 }
 
 }  // namespace passkey::internal

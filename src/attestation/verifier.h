@@ -34,6 +34,9 @@ struct AttestationOutcome {
   // format fixes the type (tpm: attca; apple: anonca).
   std::string type;
   bool trusted = false;
+  // revocation_checked: see PathValidation (attestation/x509.h); false
+  // without certificates.
+  bool revocation_checked = false;
 };
 
 // VerifyAttestationStatement runs the procedure of `fmt`. Errors:

@@ -107,9 +107,24 @@ std::string VerifyErrorText(int error, int depth) {
 }
 
 // IgnoreMissingCrl: CRLs are optional per issuer; a CRL that is present is
-// enforced, a missing one is not an error.
+// enforced, a missing one is not an error. The anchor at the top of the path
+// is checked too (X509_V_FLAG_CRL_CHECK_ALL); when it is not self-signed (an
+// intermediate anchor, or the x5c's last certificate standing in for one)
+// its issuer is not in the path, so a CRL naming that issuer cannot be
+// verified: OpenSSL reports "unable to get CRL issuer" and then a signature
+// failure. That is no revocation information for the anchor, not a defect.
 int IgnoreMissingCrl(int ok, X509_STORE_CTX* ctx) {
-  if (ok == 0 && X509_STORE_CTX_get_error(ctx) == X509_V_ERR_UNABLE_TO_GET_CRL) return 1;
+  if (ok != 0) return ok;
+  const int error = X509_STORE_CTX_get_error(ctx);
+  if (error == X509_V_ERR_UNABLE_TO_GET_CRL) return 1;
+  if (error == X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER || error == X509_V_ERR_CRL_SIGNATURE_FAILURE) {
+    STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx);
+    const int top = chain == nullptr ? -1 : sk_X509_num(chain) - 1;
+    if (top >= 0 && X509_STORE_CTX_get_error_depth(ctx) == top &&
+        (X509_get_extension_flags(sk_X509_value(chain, top)) & EXFLAG_SS) == 0) {
+      return 1;
+    }
+  }
   return ok;
 }
 
@@ -227,72 +242,86 @@ Status CheckNoSha1Links(STACK_OF(X509)* chain, bool allow_sha1) {
   return OkStatus();
 }
 
-Status CheckValidityAt(const X509* cert, std::size_t index, UnixSeconds now) {
-  time_t when = static_cast<time_t>(now);
-  const int not_before = X509_cmp_time(X509_get0_notBefore(cert), &when);
-  const int not_after = X509_cmp_time(X509_get0_notAfter(cert), &when);
-  if (not_before == 0 || not_after == 0) {
-    return Fail(ErrorCode::kCertificateInvalid,
-                "certificate " + std::to_string(index) + " has a malformed validity time");
-  }
-  if (not_before > 0 || not_after < 0) {
-    return Fail(ErrorCode::kCertificateExpired,
-                "certificate " + std::to_string(index) + " is not valid at the verification time");
+// CheckX5cIsPathStart: the validated `path` begins with x5c, certificate by
+// certificate, in x5c's order ("each subsequent one, if any, certifying the
+// previous"): an extra certificate, or an order that leaves one out of the
+// path, is a malformed x5c.
+Status CheckX5cIsPathStart(const std::vector<X509Ptr>& chain, STACK_OF(X509)* path) {
+  const int path_length = path == nullptr ? 0 : sk_X509_num(path);
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    if (static_cast<int>(i) >= path_length ||
+        X509_cmp(sk_X509_value(path, static_cast<int>(i)), chain[i].get()) != 0) {
+      return Fail(ErrorCode::kCertificateInvalid,
+                  "x5c certificate " + std::to_string(i) +
+                      " is not the issuer of the one before it in the validated path");
+    }
   }
   return OkStatus();
 }
 
-// CheckX5cLinks validates an x5c that reaches no anchor: every certificate
-// valid at `now` and not SHA-1 signed unless allowed; certificate i names certificate i+1 as its issuer, is
-// signed by its key (X509_verify), and is not
-// revoked by a CRL of that issuer; every issuer is a CA. Authority/subject
-// key identifiers are not compared (OpenSSL's path building does, and some
-// authenticators ship malformed ones; the signature is what binds a link).
-Status CheckX5cLinks(const std::vector<X509Ptr>& chain, const PathPolicy& policy) {
-  for (std::size_t i = 0; i < chain.size(); ++i) {
-    const X509* cert = chain[i].get();
-    PASSKEY_RETURN_IF_ERROR(CheckValidityAt(cert, i, policy.now));
-    // SHA-1: every certificate the authenticator sent, its last one's own
-    // signature excepted when it is self-issued (a root's self-signature
-    // carries no trust).
-    const bool self_issued =
-        X509_NAME_cmp(X509_get_issuer_name(cert), X509_get_subject_name(cert)) == 0;
-    if (!policy.allow_sha1 && UsesSha1Signature(cert) &&
-        !(i + 1 == chain.size() && self_issued)) {
-      return Fail(ErrorCode::kAlgorithmNotAllowed,
-                  "x5c certificate " + std::to_string(i) +
-                      " is signed with SHA-1 (allow_sha1_attestation is off)");
+// CrlCovers: a CRL of the trust is issued by `issuer` (name and signature),
+// so the revocation status of the certificates `issuer` signed is known.
+// (X509_verify_cert already applied such a CRL: validity, revoked entries.)
+bool CrlCovers(const PathPolicy& policy, X509* issuer) {
+  if (policy.trust == nullptr) return false;
+  EVP_PKEY* issuer_key = X509_get0_pubkey(issuer);
+  for (const X509CrlPtr& crl : policy.trust->impl().crls) {
+    if (issuer_key != nullptr &&
+        X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(issuer)) == 0 &&
+        X509_CRL_verify(crl.get(), issuer_key) == 1) {
+      return true;
     }
   }
-  for (std::size_t i = 0; i + 1 < chain.size(); ++i) {
-    X509* cert = chain[i].get();
-    X509* issuer = chain[i + 1].get();
-    const std::string link = "x5c certificate " + std::to_string(i);
-    if (X509_NAME_cmp(X509_get_issuer_name(cert), X509_get_subject_name(issuer)) != 0) {
-      return Fail(ErrorCode::kCertificateInvalid, link + " is not issued by the next one");
+  ERR_clear_error();
+  return false;
+}
+
+bool NamesCrlDistributionPoint(const X509* cert) {
+  return X509_get_ext_by_NID(cert, NID_crl_distribution_points, -1) >= 0;
+}
+
+// CheckRevocationCoverage walks the validated `path` (its last certificate
+// is the anchor, or the x5c's top standing in for one: `pseudo_anchor`).
+// Every certificate below the anchor is covered when a CRL of its issuer is
+// given; a pseudo-anchor that is not self-issued has no issuer here and is
+// never covered. Sets *all_covered; with require_revocation_check a
+// certificate that names a CRL distribution point and is not covered fails.
+Status CheckRevocationCoverage(STACK_OF(X509)* path, bool pseudo_anchor,
+                               const PathPolicy& policy, bool* all_covered) {
+  *all_covered = true;
+  const int count = path == nullptr ? 0 : sk_X509_num(path);
+  for (int i = 0; i < count; ++i) {
+    X509* cert = sk_X509_value(path, i);
+    bool covered = false;
+    if (i + 1 < count) {
+      covered = CrlCovers(policy, sk_X509_value(path, i + 1));
+    } else if (!pseudo_anchor) {
+      continue;  // the caller's anchor: trusted as given
+    } else if ((X509_get_extension_flags(cert) & EXFLAG_SS) != 0) {
+      continue;  // a self-signed root at the top of x5c: nothing issues it
     }
-    if (!IsCa(issuer)) {
-      return Fail(ErrorCode::kCertificateInvalid, link + "'s issuer is not a CA");
-    }
-    EVP_PKEY* issuer_key = X509_get0_pubkey(issuer);
-    if (issuer_key == nullptr || X509_verify(cert, issuer_key) != 1) {
-      ERR_clear_error();
-      return Fail(ErrorCode::kCertificateInvalid, link + "'s signature does not verify");
-    }
-    if (policy.trust == nullptr) continue;
-    for (const X509CrlPtr& crl : policy.trust->impl().crls) {
-      if (X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(issuer)) != 0 ||
-          X509_CRL_verify(crl.get(), issuer_key) != 1) {
-        ERR_clear_error();
-        continue;
-      }
-      X509_REVOKED* revoked = nullptr;
-      if (X509_CRL_get0_by_cert(crl.get(), &revoked, cert) == 1) {
-        return Fail(ErrorCode::kCertificateRevoked, link + " is revoked");
-      }
+    if (covered) continue;
+    *all_covered = false;
+    if (policy.require_revocation_check && NamesCrlDistributionPoint(cert)) {
+      return Fail(ErrorCode::kCertificateInvalid,
+                  "certificate " + std::to_string(i) +
+                      " of the path names a CRL distribution point but no given CRL "
+                      "covers it (require_revocation_check)");
     }
   }
   return OkStatus();
+}
+
+// CheckPseudoAnchorSha1: the x5c's top certificate stands in as the anchor,
+// so X509_verify_cert does not look at its signature; a SHA-1 signature on
+// it is still refused unless it is self-issued (a root's self-signature
+// carries no trust).
+Status CheckPseudoAnchorSha1(const X509* top, bool allow_sha1) {
+  const bool self_issued =
+      X509_NAME_cmp(X509_get_issuer_name(top), X509_get_subject_name(top)) == 0;
+  if (allow_sha1 || self_issued || !UsesSha1Signature(top)) return OkStatus();
+  return Fail(ErrorCode::kAlgorithmNotAllowed,
+              "the last x5c certificate is signed with SHA-1 (allow_sha1_attestation is off)");
 }
 
 }  // namespace
@@ -462,11 +491,12 @@ Result<PathPolicy> PathPolicyFor(const RegistrationOptions& options, const Aagui
   policy.aaguid = aaguid;
   policy.now = *options.now;
   policy.allow_sha1 = options.allow_sha1_attestation;
+  policy.require_revocation_check = options.require_revocation_check;
   return policy;
 }
 
-Result<bool> ValidateAttestationPath(const std::vector<X509Ptr>& chain,
-                                     const PathPolicy& policy) {
+Result<PathValidation> ValidateAttestationPath(const std::vector<X509Ptr>& chain,
+                                               const PathPolicy& policy) {
   if (chain.empty()) return Fail(ErrorCode::kAttestationInvalid, "empty certificate path");
   std::vector<const X509*> anchors;
   if (policy.trust != nullptr) {
@@ -477,21 +507,39 @@ Result<bool> ValidateAttestationPath(const std::vector<X509Ptr>& chain,
       for (const X509Ptr& anchor : it->second) anchors.push_back(anchor.get());
     }
   }
+  // RFC 5280 §6 path validation by OpenSSL (X509_verify_cert): signatures,
+  // validity at `now`, basicConstraints cA and pathLenConstraint, keyUsage
+  // keyCertSign on every issuer, no unknown critical extension, the trust's
+  // CRLs. No purpose is set: attestation certificates carry none we know.
+  PathValidation result;
   if (!anchors.empty()) {
     PASSKEY_ASSIGN_OR_RETURN(VerifyRun run, RunVerify(chain, anchors, policy));
     if (run.ok) {
       PASSKEY_RETURN_IF_ERROR(CheckNoSha1Links(run.chain.get(), policy.allow_sha1));
-      return true;
-    }
-    if (!IsNoAnchorError(run.error)) {
+      PASSKEY_RETURN_IF_ERROR(CheckRevocationCoverage(run.chain.get(), /*pseudo_anchor=*/false,
+                                                      policy, &result.revocation_checked));
+      result.trusted = true;
+      if (CheckX5cIsPathStart(chain, run.chain.get()).has_value()) return result;
+    } else if (!IsNoAnchorError(run.error)) {
       PASSKEY_RETURN_IF_ERROR(MapVerifyError(run.error, run.depth));
     }
   }
-  // No anchor is reached: the x5c is still checked on its own, link by
-  // link in the order the formats define ("each subsequent one, if any,
-  // certifying the previous"), and reported as untrusted.
-  PASSKEY_RETURN_IF_ERROR(CheckX5cLinks(chain, policy));
-  return false;
+  // No anchor is reached (or none is given), or the anchor was reached
+  // before the end of x5c (an intermediate anchor, the root sent along):
+  // the x5c is validated on its own, in the order the formats define ("each
+  // subsequent one, if any, certifying the previous"), with its last
+  // certificate as the anchor of a partial chain: the path must be x5c,
+  // in order.
+  const std::vector<const X509*> pseudo_anchor{chain.back().get()};
+  PASSKEY_ASSIGN_OR_RETURN(VerifyRun run, RunVerify(chain, pseudo_anchor, policy));
+  if (!run.ok) return Unexpected(MapVerifyError(run.error, run.depth).error());
+  PASSKEY_RETURN_IF_ERROR(CheckX5cIsPathStart(chain, run.chain.get()));
+  PASSKEY_RETURN_IF_ERROR(CheckNoSha1Links(run.chain.get(), policy.allow_sha1));
+  PASSKEY_RETURN_IF_ERROR(CheckPseudoAnchorSha1(chain.back().get(), policy.allow_sha1));
+  if (result.trusted) return result;  // coverage was judged on the anchored path
+  PASSKEY_RETURN_IF_ERROR(CheckRevocationCoverage(run.chain.get(), /*pseudo_anchor=*/true,
+                                                  policy, &result.revocation_checked));
+  return result;
 }
 
 }  // namespace passkey::internal

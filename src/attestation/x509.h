@@ -94,6 +94,7 @@ struct PathPolicy {
   Aaguid aaguid;                            // selects AAGUID-bound anchors
   UnixSeconds now = 0;
   bool allow_sha1 = false;
+  bool require_revocation_check = false;
 };
 
 // PathPolicyFor builds the policy from registration options.
@@ -101,17 +102,41 @@ struct PathPolicy {
 // cannot be validated without a time).
 Result<PathPolicy> PathPolicyFor(const RegistrationOptions& options, const Aaguid& aaguid);
 
-// ValidateAttestationPath validates `chain` (leaf first, as in x5c) at
-// policy.now: every certificate is within its validity, each one is signed
-// by the next, no certificate is revoked by a CRL of the trust, no SHA-1
-// signature unless allowed. Returns true when the path (possibly through
-// extra certificates from the trust) reaches an anchor, false when it
-// reaches none (including when there are no anchors).
+// PathValidation: the outcome of a path that validated.
+struct PathValidation {
+  // trusted: the path reaches an anchor of the trust (global, or bound to
+  // policy.aaguid).
+  bool trusted = false;
+  // revocation_checked: every certificate of the validated path below the
+  // anchor is covered by a CRL of its issuer from the trust (and was found
+  // not revoked). On an untrusted path the x5c's top stands in for the
+  // anchor; its issuer is not at hand, so such a path counts as checked
+  // only when its top is self-signed and every certificate below it has its
+  // issuer's CRL.
+  bool revocation_checked = false;
+};
+
+// ValidateAttestationPath validates `chain` (leaf first, as in x5c) per
+// RFC 5280 with OpenSSL's X509_verify_cert at policy.now, whether or not
+// the trust has anchors: every certificate within its validity, each one
+// signed by the next, every issuer a CA (basicConstraints cA, keyUsage
+// keyCertSign when present, pathLenConstraint), no unknown critical
+// extension, no certificate revoked by a CRL of the trust (a missing CRL is
+// not an error), no SHA-1 signature unless allowed. The path is first built
+// to the trust's anchors (possibly through extra certificates of the
+// trust); when it reaches none, or reaches one before the end of x5c, the
+// x5c alone is validated with its last certificate as a partial-chain
+// anchor. Every x5c certificate must be part of the validated path.
+// Returns trusted=true when an anchor of the trust is reached.
+// With policy.require_revocation_check, a certificate (below the anchor)
+// that names a CRL distribution point but is not covered by a given CRL is
+// kCertificateInvalid.
 // Errors: kCertificateExpired, kCertificateRevoked, kAlgorithmNotAllowed
-// (SHA-1 certificate signature), kCertificateInvalid (a broken link or any
-// other path defect), kInternal.
-Result<bool> ValidateAttestationPath(const std::vector<X509Ptr>& chain,
-                                     const PathPolicy& policy);
+// (SHA-1 certificate signature), kCertificateInvalid (a broken link, a CA
+// defect, an unknown critical extension, an x5c certificate outside the
+// path, a missing required CRL, any other path defect), kInternal.
+Result<PathValidation> ValidateAttestationPath(const std::vector<X509Ptr>& chain,
+                                               const PathPolicy& policy);
 
 }  // namespace passkey::internal
 

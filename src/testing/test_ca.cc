@@ -11,6 +11,8 @@
 #include <openssl/x509v3.h>
 
 #include <climits>
+#include <cstddef>
+#include <iterator>
 #include <string>
 #include <utility>
 
@@ -97,6 +99,8 @@ constexpr std::uint8_t kBasicConstraintsCa[] = {0x30, 0x03, 0x01, 0x01, 0xff};
 constexpr std::uint8_t kBasicConstraintsEndEntity[] = {0x30, 0x00};
 // kKeyUsageCertSign: KeyUsage BIT STRING keyCertSign | cRLSign.
 constexpr std::uint8_t kKeyUsageCertSign[] = {0x03, 0x02, 0x01, 0x06};
+// kKeyUsageDigitalSignature: KeyUsage BIT STRING digitalSignature only.
+constexpr std::uint8_t kKeyUsageDigitalSignature[] = {0x03, 0x02, 0x07, 0x80};
 
 // MakeCertificate builds and signs one certificate.
 Result<X509Ptr> MakeCertificate(const CertificateSpec& spec, EVP_PKEY* subject_key,
@@ -193,6 +197,40 @@ Result<TestCa> TestCa::CreateIntermediate(std::string_view common_name, UnixSeco
   return TestCa(std::move(impl));
 }
 
+Result<TestCa> TestCa::CreateIntermediate(const IntermediateSpec& spec) const {
+  if (spec.path_len.has_value() && (*spec.path_len < 0 || *spec.path_len > 127)) {
+    return Fail(ErrorCode::kInvalidArgument, "path_len outside 0..127");
+  }
+  CertificateSpec cert_spec = CaSpec(spec.common_name, spec.not_before, spec.not_after, spec.serial);
+  // BasicConstraints { cA TRUE, pathLenConstraint INTEGER (0..127) }.
+  Bytes basic_constraints(std::begin(kBasicConstraintsCa), std::end(kBasicConstraintsCa));
+  if (spec.path_len.has_value()) {
+    basic_constraints[1] = 0x06;
+    basic_constraints.insert(basic_constraints.end(),
+                             {0x02, 0x01, static_cast<std::uint8_t>(*spec.path_len)});
+  }
+  cert_spec.basic_constraints.reset();
+  cert_spec.extensions = {{"2.5.29.19", true, basic_constraints}};
+  if (spec.key_cert_sign) {
+    cert_spec.extensions.push_back(
+        {"2.5.29.15", true, Bytes(std::begin(kKeyUsageCertSign), std::end(kKeyUsageCertSign))});
+  } else {
+    cert_spec.extensions.push_back(
+        {"2.5.29.15", true, Bytes(std::begin(kKeyUsageDigitalSignature),
+                                  std::end(kKeyUsageDigitalSignature))});
+  }
+  cert_spec.extensions.insert(cert_spec.extensions.end(), spec.extensions.begin(),
+                              spec.extensions.end());
+  auto impl = std::make_unique<Impl>();
+  PASSKEY_ASSIGN_OR_RETURN(impl->key, NewCaKey());
+  PASSKEY_ASSIGN_OR_RETURN(
+      impl->cert, MakeCertificate(cert_spec, impl->key.get(),
+                                  X509_get_subject_name(impl_->cert.get()), impl_->key.get(),
+                                  false));
+  PASSKEY_ASSIGN_OR_RETURN(impl->der, ToDer(impl->cert.get()));
+  return TestCa(std::move(impl));
+}
+
 Result<Bytes> TestCa::Issue(const CertificateSpec& spec, ByteView subject_spki) const {
   const unsigned char* cursor = subject_spki.data();
   EvpPkeyPtr subject_key(d2i_PUBKEY(nullptr, &cursor, static_cast<long>(subject_spki.size())));  // NOLINT
@@ -252,6 +290,19 @@ std::string TestCa::certificate_pem() const {
   BUF_MEM* memory = nullptr;
   BIO_get_mem_ptr(bio.get(), &memory);
   return std::string(memory->data, memory->length);
+}
+
+CertificateExtensionSpec CrlDistributionPointsExtension(std::string_view uri) {
+  // CRLDistributionPoints ::= SEQUENCE OF DistributionPoint
+  // DistributionPoint ::= SEQUENCE { distributionPoint [0] { fullName [0]
+  //   GeneralNames { uniformResourceIdentifier [6] IA5String } } }
+  // Every length stays below 128 for URIs under 100 bytes.
+  const std::size_t n = uri.size() < 100 ? uri.size() : 100;
+  Bytes value = {0x30, static_cast<std::uint8_t>(n + 8), 0x30, static_cast<std::uint8_t>(n + 6),
+                 0xa0, static_cast<std::uint8_t>(n + 4), 0xa0, static_cast<std::uint8_t>(n + 2),
+                 0x86, static_cast<std::uint8_t>(n)};
+  value.insert(value.end(), uri.begin(), uri.begin() + static_cast<std::ptrdiff_t>(n));
+  return CertificateExtensionSpec{"2.5.29.31", false, std::move(value)};
 }
 
 Bytes DerOctetString(ByteView contents) {

@@ -126,32 +126,37 @@ int ReadResponse(const VerifyArgs& args, std::string_view command, std::FILE* in
   return Usage(err, command, "cannot read the response");
 }
 
-// LoadAttestationTrust reads --trust-anchor and --crl files (PEM when the
-// text has a PEM header, DER otherwise). A file that cannot be read or does
-// not hold certificates / CRLs is a usage error: it is the caller's setup.
-bool LoadAttestationTrust(const VerifyArgs& args, std::FILE* in, AttestationTrust* trust,
-                          std::string* why) {
-  const auto load = [&](const std::string& path, bool anchor) {
-    std::string text;
-    std::string read_error;
-    if (ReadPathCapped(path, in, kMaxInputBytes, &text, &read_error) != ReadStatus::kOk) {
-      *why = read_error.empty() ? "cannot read " + path : read_error;
-      return false;
-    }
-    const bool pem = text.find("-----BEGIN ") != std::string::npos;
-    const Status added = anchor ? (pem ? trust->AddAnchorsPem(text) : trust->AddAnchorDer(AsBytes(text)))
-                                : (pem ? trust->AddCrlsPem(text) : trust->AddCrlDer(AsBytes(text)));
-    if (!added.has_value()) {
-      *why = path + ": " + added.error().message;
-      return false;
-    }
-    return true;
-  };
-  for (const std::string& path : args.trust_anchor_paths) {
-    if (!load(path, true)) return false;
+// AddTrustFile adds the certificates (`anchor`) or CRLs of one file to
+// `trust` (PEM when the text has a PEM header, DER otherwise). A file that
+// cannot be read or does not hold certificates / CRLs is a usage error: it
+// is the caller's setup.
+bool AddTrustFile(const std::string& path, bool anchor, std::FILE* in, AttestationTrust* trust,
+                  std::string* why) {
+  std::string text;
+  std::string read_error;
+  if (ReadPathCapped(path, in, kMaxInputBytes, &text, &read_error) != ReadStatus::kOk) {
+    *why = read_error.empty() ? "cannot read " + path : read_error;
+    return false;
   }
-  for (const std::string& path : args.crl_paths) {
-    if (!load(path, false)) return false;
+  const bool pem = text.find("-----BEGIN ") != std::string::npos;
+  const Status added = anchor ? (pem ? trust->AddAnchorsPem(text) : trust->AddAnchorDer(AsBytes(text)))
+                              : (pem ? trust->AddCrlsPem(text) : trust->AddCrlDer(AsBytes(text)));
+  if (!added.has_value()) {
+    *why = path + ": " + added.error().message;
+    return false;
+  }
+  return true;
+}
+
+// LoadTrust reads the `anchor_paths` and `crl_paths` files into `trust`.
+bool LoadTrust(const std::vector<std::string>& anchor_paths,
+               const std::vector<std::string>& crl_paths, std::FILE* in, AttestationTrust* trust,
+               std::string* why) {
+  for (const std::string& path : anchor_paths) {
+    if (!AddTrustFile(path, true, in, trust, why)) return false;
+  }
+  for (const std::string& path : crl_paths) {
+    if (!AddTrustFile(path, false, in, trust, why)) return false;
   }
   return true;
 }
@@ -175,12 +180,20 @@ struct Metadata {
   std::optional<MdsBlob> blob;
 };
 
-// LoadMetadata reads --catalog, --mds and --mds-root. Returns -1 when
-// `*metadata` was filled, otherwise the exit code to return: 2 for a file
-// that cannot be read or a root that does not parse (setup), 1 with the
-// library's code for a catalog or BLOB that is rejected (input data).
-int LoadMetadata(const MetadataArgs& args, UnixSeconds now, std::string_view command,
-                 std::FILE* in, std::FILE* out, std::FILE* err, Metadata* metadata) {
+// BlobRevocation: the CRLs (--crl files) and policy for an MDS BLOB chain.
+struct BlobRevocation {
+  std::vector<std::string> crl_paths;
+  bool require_check = false;
+};
+
+// LoadMetadata reads --catalog, --mds and --mds-root (and the --crl files
+// for the BLOB's chain). Returns -1 when `*metadata` was filled, otherwise
+// the exit code to return: 2 for a file that cannot be read or a root or
+// CRL that does not parse (setup), 1 with the library's code for a catalog
+// or BLOB that is rejected (input data).
+int LoadMetadata(const MetadataArgs& args, UnixSeconds now, const BlobRevocation& revocation,
+                 std::string_view command, std::FILE* in, std::FILE* out, std::FILE* err,
+                 Metadata* metadata) {
   std::string why;
   for (const std::string& path : args.catalog_paths) {
     std::string text;
@@ -199,16 +212,10 @@ int LoadMetadata(const MetadataArgs& args, UnixSeconds now, std::string_view com
     metadata->MutableCatalog().Merge(*catalog);
   }
   if (args.mds_path.empty()) return -1;
-  std::string root_text;
-  if (ReadPathCapped(args.mds_root_path, in, kMaxInputBytes, &root_text, &why) !=
-      ReadStatus::kOk) {
-    return Usage(err, command, why.empty() ? "cannot read " + args.mds_root_path : why);
-  }
   AttestationTrust roots;
-  const Status added = root_text.find("-----BEGIN ") != std::string::npos
-                           ? roots.AddAnchorsPem(root_text)
-                           : roots.AddAnchorDer(AsBytes(root_text));
-  if (!added.has_value()) return Usage(err, command, args.mds_root_path + ": " + added.error().message);
+  if (!LoadTrust({args.mds_root_path}, revocation.crl_paths, in, &roots, &why)) {
+    return Usage(err, command, why);
+  }
   std::string blob_text;
   switch (ReadPathCapped(args.mds_path, in, kMaxMdsFileBytes, &blob_text, &why)) {
     case ReadStatus::kOk:
@@ -220,6 +227,7 @@ int LoadMetadata(const MetadataArgs& args, UnixSeconds now, std::string_view com
   }
   MdsVerifyOptions options;
   options.now = now;
+  options.require_revocation_check = revocation.require_check;
   Result<MdsBlob> blob = MdsBlob::Verify(blob_text, roots, options);
   if (!blob.has_value()) return Reject(out, blob.error());
   metadata->MutableCatalog().Merge(blob->ToCatalog());
@@ -242,7 +250,8 @@ int AaguidCommand(const std::vector<std::string>& words, std::FILE* in, std::FIL
     return std::fflush(out) == 0 ? kExitOk : kExitRejected;
   }
   Metadata metadata;
-  if (int code = LoadMetadata(args.metadata, NowOr(args.now), kCommand, in, out, err, &metadata);
+  if (int code = LoadMetadata(args.metadata, NowOr(args.now), BlobRevocation{}, kCommand, in, out,
+                              err, &metadata);
       code >= 0) {
     return code;
   }
@@ -278,15 +287,10 @@ int MdsCommand(const std::vector<std::string>& words, std::FILE* in, std::FILE* 
     return std::fflush(out) == 0 ? kExitOk : kExitRejected;
   }
   std::string why;
-  std::string root_text;
-  if (ReadPathCapped(args.root_path, in, kMaxInputBytes, &root_text, &why) != ReadStatus::kOk) {
-    return Usage(err, kCommand, why.empty() ? "cannot read " + args.root_path : why);
-  }
   AttestationTrust roots;
-  const Status added = root_text.find("-----BEGIN ") != std::string::npos
-                           ? roots.AddAnchorsPem(root_text)
-                           : roots.AddAnchorDer(AsBytes(root_text));
-  if (!added.has_value()) return Usage(err, kCommand, args.root_path + ": " + added.error().message);
+  if (!LoadTrust({args.root_path}, args.crl_paths, in, &roots, &why)) {
+    return Usage(err, kCommand, why);
+  }
   std::string blob_text;
   switch (ReadPathCapped(args.blob_path, in, kMaxMdsFileBytes, &blob_text, &why)) {
     case ReadStatus::kOk:
@@ -300,12 +304,14 @@ int MdsCommand(const std::vector<std::string>& words, std::FILE* in, std::FILE* 
   const UnixSeconds now = NowOr(args.now);
   options.now = now;
   options.last_number = args.min_number;
+  options.require_revocation_check = args.require_revocation_check;
   Result<MdsBlob> blob = MdsBlob::Verify(blob_text, roots, options);
   if (!blob.has_value()) return Reject(out, blob.error());
   nlohmann::ordered_json output = {{"no", blob->number()},
                                    {"nextUpdate", blob->next_update()},
                                    {"entries", blob->entries().size()},
-                                   {"stale", blob->stale(now)}};
+                                   {"stale", blob->stale(now)},
+                                   {"revocationChecked", blob->revocation_checked()}};
   return Succeed(out, err, output.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
@@ -331,10 +337,13 @@ int VerifyRegistrationCommand(const std::vector<std::string>& words, std::FILE* 
   AttestationTrust trust;
   if (!args.trust_anchor_paths.empty() || !args.crl_paths.empty()) {
     std::string why;
-    if (!LoadAttestationTrust(args, in, &trust, &why)) return Usage(err, kCommand, why);
+    if (!LoadTrust(args.trust_anchor_paths, args.crl_paths, in, &trust, &why)) {
+      return Usage(err, kCommand, why);
+    }
     options.attestation_trust = &trust;
   }
   options.require_trusted_attestation = args.require_trusted_attestation;
+  options.require_revocation_check = args.require_revocation_check;
   options.android_key_require_tee = args.android_key_require_tee;
   options.allow_safetynet_without_cts_profile_match =
       args.allow_safetynet_without_cts_profile_match;
@@ -343,7 +352,9 @@ int VerifyRegistrationCommand(const std::vector<std::string>& words, std::FILE* 
   options.mediation = args.mediation;
   Metadata metadata;
   if (args.metadata.any()) {
-    if (int code = LoadMetadata(args.metadata, *options.now, kCommand, in, out, err, &metadata);
+    const BlobRevocation revocation{args.crl_paths, args.require_revocation_check};
+    if (int code = LoadMetadata(args.metadata, *options.now, revocation, kCommand, in, out, err,
+                                &metadata);
         code >= 0) {
       return code;
     }
@@ -412,7 +423,8 @@ int VerifyAuthenticationCommand(const std::vector<std::string>& words, std::FILE
   FillCommonOptions(args, &options);
   Metadata metadata;
   if (args.metadata.any()) {
-    if (int code = LoadMetadata(args.metadata, *options.now, kCommand, in, out, err, &metadata);
+    if (int code = LoadMetadata(args.metadata, *options.now, BlobRevocation{}, kCommand, in, out,
+                                err, &metadata);
         code >= 0) {
       return code;
     }

@@ -35,6 +35,7 @@ enum class Opt {
   kTrustAnchor,
   kRequireTrustedAttestation,
   kCrl,
+  kRequireRevocationCheck,
   kAndroidKeyRequireTee,
   kAllowSafetyNetWithoutCtsProfileMatch,
   kDangerSkipSafetyNetTimestampCheck,
@@ -75,6 +76,8 @@ constexpr OptionSpec kOptions[] = {
     {"--require-trusted-attestation", Opt::kRequireTrustedAttestation, false,
      OptionSpec::Scope::kRegistration},
     {"--crl", Opt::kCrl, true, OptionSpec::Scope::kRegistration},
+    {"--require-revocation-check", Opt::kRequireRevocationCheck, false,
+     OptionSpec::Scope::kRegistration},
     {"--android-key-require-tee", Opt::kAndroidKeyRequireTee, false,
      OptionSpec::Scope::kRegistration},
     {"--allow-safetynet-without-cts-profile-match", Opt::kAllowSafetyNetWithoutCtsProfileMatch,
@@ -217,6 +220,9 @@ bool Apply(const OptionSpec& spec, const std::string& value, VerifyArgs* out,
     case Opt::kCrl:
       out->crl_paths.push_back(value);
       return true;
+    case Opt::kRequireRevocationCheck:
+      out->require_revocation_check = true;
+      return true;
     case Opt::kAndroidKeyRequireTee:
       out->android_key_require_tee = true;
       return true;
@@ -296,10 +302,12 @@ bool CheckMetadataArgs(const MetadataArgs& metadata, std::string* error) {
   return true;
 }
 
-// SimpleOptionSpec: an option of `aaguid` / `mds verify`; all take a value.
+// SimpleOptionSpec: an option of `aaguid` / `mds verify`; all take a value
+// except flags (recorded with an empty value).
 struct SimpleOptionSpec {
   std::string_view name;
   bool repeatable;
+  bool flag = false;
 };
 
 // ParseSimple splits `args` into positional words and option values with the
@@ -337,7 +345,12 @@ bool ParseSimple(const std::vector<std::string>& args, const SimpleOptionSpec (&
       return false;
     }
     std::string value;
-    if (eq != std::string::npos) {
+    if (spec->flag) {
+      if (eq != std::string::npos) {
+        *error = std::string(spec->name) + " takes no value";
+        return false;
+      }
+    } else if (eq != std::string::npos) {
       value = word.substr(eq + 1);
     } else if (i + 1 < args.size()) {
       value = args[++i];  // taken as is, even when it begins with '-'
@@ -345,7 +358,7 @@ bool ParseSimple(const std::vector<std::string>& args, const SimpleOptionSpec (&
       *error = std::string(spec->name) + " needs a value";
       return false;
     }
-    if (value.empty()) {
+    if (value.empty() && !spec->flag) {
       *error = std::string(spec->name) + " needs a non-empty value";
       return false;
     }
@@ -486,7 +499,11 @@ bool ParseMdsVerifyArgs(const std::vector<std::string>& args, MdsVerifyArgs* out
   std::vector<std::string> positional;
   std::vector<std::pair<std::string_view, std::string>> values;
   static constexpr SimpleOptionSpec kSpecs[] = {
-      {"--root", false}, {"--now", false}, {"--min-number", false}};
+      {"--root", false},
+      {"--now", false},
+      {"--min-number", false},
+      {"--crl", true},
+      {"--require-revocation-check", false, true}};
   if (!ParseSimple(args, kSpecs, &out->help, &positional, &values, error)) return false;
   if (out->help) return true;
   for (const auto& [name, value] : values) {
@@ -494,6 +511,10 @@ bool ParseMdsVerifyArgs(const std::vector<std::string>& args, MdsVerifyArgs* out
       out->root_path = value;
     } else if (name == "--now") {
       if (!ParseNowValue(value, &out->now, error)) return false;
+    } else if (name == "--crl") {
+      out->crl_paths.push_back(value);
+    } else if (name == "--require-revocation-check") {
+      out->require_revocation_check = true;
     } else {
       std::uint64_t number = 0;
       const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
@@ -555,7 +576,11 @@ Options (a value may begin with '-'; --opt=VALUE also works):
                                reject (attestation_untrusted) unless the
                                attestation chains to a --trust-anchor
   --crl FILE                   certificate revocation list(s), PEM or DER
-                               (repeatable)
+                               (repeatable); applied to attestation paths
+                               and, with --mds, to the BLOB's chain
+  --require-revocation-check   reject (certificate_invalid) a path or BLOB
+                               chain with a certificate that names a CRL
+                               distribution point no --crl covers
   --android-key-require-tee    android-key: origin and purpose must be in the
                                TEE/StrongBox list (default: either list)
   --allow-safetynet-without-cts-profile-match
@@ -655,6 +680,7 @@ Exit status: 0 known (stdout: {"aaguid", "name", "iconLight", "iconDark"}),
 
 std::string_view MdsHelp() {
   return R"(Usage: passkey mds verify BLOB --root PEM [--now ISO8601] [--min-number N]
+         [--crl FILE ...] [--require-revocation-check]
 
 Verifies a FIDO Metadata Service 3 BLOB (a JWS file; "-" = standard input)
 per the MDS3 "Metadata BLOB object processing rules": the x5c chain must
@@ -667,9 +693,17 @@ Options (a value may begin with '-'; --opt=VALUE also works):
   --min-number N               the last BLOB number you accepted: a BLOB
                                whose no is not greater is rejected
                                (mds_rollback)
+  --crl FILE                   CRL(s) for the BLOB's chain, PEM or DER
+                               (repeatable); a revoked certificate is
+                               certificate_revoked
+  --require-revocation-check   reject (certificate_invalid) a chain with a
+                               certificate that names a CRL distribution
+                               point no --crl covers
   -h, --help                   show this help
 
-Exit status: 0 verified (stdout: {"no", "nextUpdate", "entries", "stale"}),
+Exit status: 0 verified (stdout: {"no", "nextUpdate", "entries", "stale",
+"revocationChecked"}: revocationChecked = every certificate below the root
+was covered by a --crl),
 1 rejected (stdout: {"error": {"code": "...", "message": "..."}}), 2 usage.
 )";
 }

@@ -43,7 +43,8 @@ struct VerifyArgs {
   std::optional<UnixSeconds> now;            // nullopt: the current time
   // Registration only.
   std::vector<std::string> trust_anchor_paths;
-  std::vector<std::string> crl_paths;
+  std::vector<std::string> crl_paths;  // with --mds also for the BLOB chain
+  bool require_revocation_check = false;
   bool require_trusted_attestation = false;
   bool android_key_require_tee = false;
   bool allow_safetynet_without_cts_profile_match = false;
@@ -71,13 +72,15 @@ struct AaguidArgs {
 };
 
 // MdsVerifyArgs: `passkey mds verify BLOB --root PEM [--now ISO8601]
-// [--min-number N]`.
+// [--min-number N] [--crl FILE ...] [--require-revocation-check]`.
 struct MdsVerifyArgs {
   bool help = false;
   std::string blob_path;  // "-": stdin
   std::string root_path;
   std::optional<UnixSeconds> now;
   std::optional<std::uint64_t> min_number;  // reject unless no > N
+  std::vector<std::string> crl_paths;
+  bool require_revocation_check = false;
 };
 
 // ParseVerifyArgs parses `args` (the words after the command name). Every

@@ -48,6 +48,21 @@ struct CertificateSpec {
   std::vector<CertificateExtensionSpec> extensions;
 };
 
+// IntermediateSpec: an intermediate CA certificate that may be defective on purpose
+// (TestCa::CreateIntermediate(const IntermediateSpec&)).
+struct IntermediateSpec {
+  std::string common_name = "passkey test intermediate";
+  UnixSeconds not_before = 1577836800;  // 2020-01-01T00:00:00Z
+  UnixSeconds not_after = 2208988800;   // 2040-01-01T00:00:00Z
+  std::uint64_t serial = 3;
+  // key_cert_sign: keyUsage keyCertSign|cRLSign (critical); false writes
+  // keyUsage digitalSignature only (a CA that may not sign certificates).
+  bool key_cert_sign = true;
+  // path_len: basicConstraints pathLenConstraint; nullopt = none.
+  std::optional<int> path_len;
+  std::vector<CertificateExtensionSpec> extensions;  // written after those
+};
+
 // TestCa: a CA key and its certificate. Move-only.
 class TestCa {
  public:
@@ -62,6 +77,11 @@ class TestCa {
   Result<TestCa> CreateIntermediate(std::string_view common_name,
                                     UnixSeconds not_before = 1577836800,
                                     UnixSeconds not_after = 2208988800) const;
+
+  // CreateIntermediate (spec): as above, with the certificate `spec` says.
+  // Errors: kInvalidArgument (path_len outside 0..127, bad extension OID),
+  // kInternal.
+  Result<TestCa> CreateIntermediate(const IntermediateSpec& spec) const;
 
   TestCa(TestCa&&) noexcept;
   TestCa& operator=(TestCa&&) noexcept;
@@ -88,6 +108,10 @@ class TestCa {
   explicit TestCa(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// CrlDistributionPointsExtension: a non-critical cRLDistributionPoints
+// extension (2.5.29.31) with one distribution point, the URI `uri`.
+CertificateExtensionSpec CrlDistributionPointsExtension(std::string_view uri);
 
 // DerOctetString returns the DER OCTET STRING of `contents` (handy for the
 // AAGUID extension value: DerOctetString(aaguid bytes)).
