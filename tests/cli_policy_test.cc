@@ -31,6 +31,8 @@ class CliPolicyTest : public test::CliRunnerTest {
   CliPolicyTest() : CliRunnerTest("passkey_cli_policy_test") {}
 
   void SetUp() override {
+    CliRunnerTest::SetUp();  // the per-test temporary directory
+    if (IsSkipped()) return;
     auto created = SoftwareAuthenticator::Create(CoseAlgorithm::kEs256, "cli_policy_test");
     ASSERT_TRUE(created.has_value());
     authn_.emplace(std::move(created).value());
