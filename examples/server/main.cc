@@ -32,6 +32,7 @@
 #include <passkey/result.h>
 
 #include "db.h"
+#include "http_server.h"
 #include "server.h"
 
 namespace {
@@ -195,7 +196,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  httplib::Server server;
+  passkey_server::HttpServer server;
   passkey_server::App app(config, *db);
   if (!app.Install(server, &error)) {
     std::fprintf(stderr, "passkey-server: %s\n", error.c_str());
