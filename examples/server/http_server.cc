@@ -6,15 +6,22 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <utility>
+
+#include "server.h"
 
 namespace passkey_server {
 namespace {
 
-// How often an idle connection looks at shutdown.
+// A connection that has been idle this long gives its worker up as soon as
+// another connection waits for one.
+constexpr int kIdleYieldMs = 100;
+// How often an idle connection looks at the queue and at shutdown.
 constexpr int kIdlePollMs = 20;
 // After a refused body: how long the unread rest is read and dropped before
 // the socket closes, so the client can read the response before a reset.
@@ -121,6 +128,31 @@ class ConnectionStream final : public httplib::Stream {
   std::size_t end_ = 0;
 };
 
+// CountingPool: httplib's ThreadPool, counting the connections that wait for
+// a worker (Queue::waiting); a worker that takes one settles one yield.
+template <typename Queue>
+class CountingPool final : public httplib::TaskQueue {
+ public:
+  CountingPool(std::size_t threads, std::shared_ptr<Queue> queue)
+      : pool_(threads), queue_(std::move(queue)) {}
+
+  void enqueue(std::function<void()> task) override {
+    queue_->waiting.fetch_add(1);
+    pool_.enqueue([queue = queue_, task = std::move(task)] {
+      queue->waiting.fetch_sub(1);
+      int yielding = queue->yielding.load();
+      while (yielding > 0 && !queue->yielding.compare_exchange_weak(yielding, yielding - 1)) {
+      }
+      task();
+    });
+  }
+  void shutdown() override { pool_.shutdown(); }
+
+ private:
+  httplib::ThreadPool pool_;
+  std::shared_ptr<Queue> queue_;
+};
+
 // Linger: after the response to a refused body, stop sending, then read and
 // drop what the client still sends for up to kLingerMs (or until it closes),
 // so closing does not reset the connection before the client has read the
@@ -149,7 +181,9 @@ void CloseConnectionAfterResponse(const httplib::Request& req, httplib::Response
     res.set_header("Connection", "close");
 }
 
-HttpServer::HttpServer() {
+HttpServer::HttpServer(unsigned threads) {
+  const std::size_t workers = std::clamp(threads, 1u, kMaxThreads);
+  new_task_queue = [workers, queue = queue_] { return new CountingPool<Queue>(workers, queue); };
   // httplib announces keep-alive on every response it does not close itself;
   // not on one whose handler asked for the connection to close.
   set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
@@ -158,17 +192,44 @@ HttpServer::HttpServer() {
   });
 }
 
+int HttpServer::Bind(const std::string& host, int port) {
+  if (port == 0) {
+    port = bind_to_any_port(host);
+  } else if (!bind_to_port(host, port)) {
+    port = -1;
+  }
+  if (port <= 0)
+    return -1;
+  // httplib has already called listen() with its compiled-in backlog of 5;
+  // on Linux a second listen() on the listening socket sets the new one.
+  if (::listen(svr_sock_, kListenBacklog) != 0)
+    return -1;
+  return port;
+}
+
 bool HttpServer::process_and_close_socket(socket_t sock) {
   ConnectionStream stream(sock, Milliseconds(read_timeout_sec_, read_timeout_usec_),
                           Milliseconds(write_timeout_sec_, write_timeout_usec_));
   // Waits for the first or the next request: false when the connection
-  // stays idle for the keep-alive timeout, closes, or the server stops.
+  // stays idle for the keep-alive timeout, closes, the server stops, or has
+  // been idle for kIdleYieldMs while another connection waits for a worker
+  // that no other idle connection has yet given up.
+  auto give_up_for_waiting = [&] {
+    int yielding = queue_->yielding.load();
+    while (yielding < queue_->waiting.load()) {
+      if (queue_->yielding.compare_exchange_weak(yielding, yielding + 1))
+        return true;
+    }
+    return false;
+  };
   auto wait_for_request = [&] {
     if (stream.HasBuffered())
       return true;
     const int timeout_ms = static_cast<int>(keep_alive_timeout_sec_ * 1000);
     for (int idle_ms = 0; idle_ms < timeout_ms; idle_ms += kIdlePollMs) {
       if (svr_sock_ == INVALID_SOCKET)
+        return false;
+      if (idle_ms >= kIdleYieldMs && give_up_for_waiting())
         return false;
       if (PollFor(sock, POLLIN, kIdlePollMs))
         return true;
