@@ -2,8 +2,8 @@
 //
 //   passkey-server --db FILE --rp-id ID --origin URL [--origin URL ...]
 //                  [--port N] [--bind ADDR] [--rp-name NAME]
-//                  [--rate-limit N_PER_MINUTE] [--static DIR] [--catalog FILE ...]
-//                  [--help]
+//                  [--rate-limit N_PER_MINUTE] [--threads N] [--static DIR]
+//                  [--catalog FILE ...] [--help]
 //
 // Shutdown: SIGTERM and SIGINT are blocked in every thread and collected by
 // one watcher thread with sigwait(), which then calls httplib's stop() from
@@ -32,6 +32,7 @@
 #include <passkey/result.h>
 
 #include "db.h"
+#include "http_server.h"
 #include "server.h"
 
 namespace {
@@ -43,8 +44,8 @@ namespace {
 constexpr const char* kUsage =
     "usage: passkey-server --db FILE --rp-id ID --origin URL [--origin URL ...]\n"
     "                      [--port N] [--bind ADDR] [--rp-name NAME]\n"
-    "                      [--rate-limit N_PER_MINUTE] [--static DIR] [--catalog FILE ...]\n"
-    "                      [--help]\n"
+    "                      [--rate-limit N_PER_MINUTE] [--threads N] [--static DIR]\n"
+    "                      [--catalog FILE ...] [--help]\n"
     "\n"
     "  --db FILE          SQLite database (created and migrated when needed)\n"
     "  --rp-id ID         WebAuthn RP ID, e.g. localhost or example.com\n"
@@ -54,6 +55,8 @@ constexpr const char* kUsage =
     "  --bind ADDR        address to listen on (default 127.0.0.1)\n"
     "  --rp-name NAME     rp.name shown by the browser (default \"Passkey example\")\n"
     "  --rate-limit N     verify requests per minute per client IP (default 60; 0 = off)\n"
+    "  --threads N        worker threads, one connection each (default 64; 1..1024); an\n"
+    "                     idle keep-alive connection gives its worker up to a waiting one\n"
     "  --static DIR       directory of the page (default: the source tree's static/)\n"
     "  --catalog FILE     AAGUID catalog in the community format ({aaguid: {name, icon_light,\n"
     "                     icon_dark}}) merged over the embedded one (repeatable; later wins)\n"
@@ -99,7 +102,7 @@ int ParseFlags(int argc, char** argv, passkey_server::ServerConfig* config) {
     std::optional<std::string> text;
     if (flag != "--db" && flag != "--rp-id" && flag != "--origin" && flag != "--port" &&
         flag != "--bind" && flag != "--rp-name" && flag != "--rate-limit" && flag != "--static" &&
-        flag != "--catalog") {
+        flag != "--catalog" && flag != "--threads") {
       std::fprintf(stderr, "passkey-server: unknown argument %.*s\n%s",
                    static_cast<int>(flag.size()), flag.data(), kUsage);
       return 2;
@@ -152,6 +155,13 @@ int ParseFlags(int argc, char** argv, passkey_server::ServerConfig* config) {
         std::fprintf(stderr, "passkey-server: --rate-limit must be 0..1000000\n");
         return 2;
       }
+    } else if (flag == "--threads") {
+      if (!ParseUnsigned(*text, passkey_server::kMaxThreads, &config->threads) ||
+          config->threads == 0) {
+        std::fprintf(stderr, "passkey-server: --threads must be 1..%u\n",
+                     passkey_server::kMaxThreads);
+        return 2;
+      }
     }
   }
   if (config->db_path.empty() || config->rp_id.empty() || config->origins.empty()) {
@@ -195,21 +205,14 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  httplib::Server server;
+  passkey_server::HttpServer server(config.threads);
   passkey_server::App app(config, *db);
   if (!app.Install(server, &error)) {
     std::fprintf(stderr, "passkey-server: %s\n", error.c_str());
     return 1;
   }
-  int port = config.port;
-  if (port == 0) {
-    port = server.bind_to_any_port(config.bind);
-    if (port < 0)
-      port = 0;
-  } else if (!server.bind_to_port(config.bind, port)) {
-    port = 0;
-  }
-  if (port == 0) {
+  const int port = server.Bind(config.bind, config.port);
+  if (port <= 0) {
     std::fprintf(stderr, "passkey-server: cannot listen on %s:%d\n", config.bind.c_str(),
                  config.port);
     return 1;

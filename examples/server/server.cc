@@ -1,13 +1,18 @@
 #include "server.h"
 
+#include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <httplib.h>
 #include <mutex>
 #include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
+#include <strings.h>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +27,7 @@
 #include <passkey/types.h>
 
 #include "db.h"
+#include "http_server.h"
 #include "rate_limiter.h"
 #include "sessions.h"
 
@@ -179,6 +185,47 @@ void SendDbError(httplib::Response& res, DbStatus status) {
       break;
   }
   SendError(res, 500, "internal_error", "database error");
+}
+
+// RequestBody: what the headers announce, before any of the body is read.
+// RFC 9112 §6.3: Transfer-Encoding (only "chunked" here) wins over
+// Content-Length; with neither, a request has no body.
+struct RequestBody {
+  enum Kind { kNone, kLength, kChunked, kInvalid } kind = kNone;
+  std::size_t length = 0;
+};
+
+RequestBody AnnouncedBody(const httplib::Request& req) {
+  if (req.has_header("Transfer-Encoding")) {
+    // httplib reads a body as chunked only when the value is exactly this.
+    const std::string coding = req.get_header_value("Transfer-Encoding");
+    if (coding.size() == 7 && strncasecmp(coding.c_str(), "chunked", 7) == 0)
+      return {RequestBody::kChunked, 0};
+    return {RequestBody::kInvalid, 0};
+  }
+  if (!req.has_header("Content-Length"))
+    return {};
+  const std::string text = req.get_header_value("Content-Length");
+  std::size_t length = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
+  if (ec == std::errc::result_out_of_range)
+    return {RequestBody::kLength, SIZE_MAX};
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty() ||
+      req.get_header_value_count("Content-Length") != 1) {
+    return {RequestBody::kInvalid, 0};
+  }
+  return length == 0 ? RequestBody{} : RequestBody{RequestBody::kLength, length};
+}
+
+// IsJson: a Content-Type of application/json, with parameters or not
+// ("application/json; charset=utf-8"), in any case.
+bool IsJson(std::string_view content_type) {
+  content_type = content_type.substr(0, content_type.find(';'));
+  while (!content_type.empty() && (content_type.back() == ' ' || content_type.back() == '\t'))
+    content_type.remove_suffix(1);
+  constexpr std::string_view kJson = "application/json";
+  return content_type.size() == kJson.size() &&
+         strncasecmp(content_type.data(), kJson.data(), kJson.size()) == 0;
 }
 
 // The request start time, for the log line (httplib runs routing and the
@@ -425,6 +472,43 @@ class App::Impl {
     return true;
   }
 
+  // ---- Routing ----
+  using Handler = void (Impl::*)(const httplib::Request&, httplib::Response&);
+  // Endpoint: one method of a path; `json_body`: the body, when there is
+  // one, must be application/json.
+  struct Endpoint {
+    std::string method;
+    Handler handler;
+    bool json_body;
+  };
+  struct Route {
+    std::string path;  // the pattern, as httplib wants it
+    std::regex pattern;
+    std::vector<Endpoint> endpoints;
+    std::string allow;  // the Allow header of a 405
+
+    // Find: the endpoint for `method`; HEAD is served like GET.
+    const Endpoint* Find(const std::string& method) const {
+      for (const Endpoint& endpoint : endpoints) {
+        if (endpoint.method == method || (method == "HEAD" && endpoint.method == "GET"))
+          return &endpoint;
+      }
+      return nullptr;
+    }
+  };
+  const Route* FindRoute(const std::string& path) const {
+    for (const Route& route : routes_) {
+      if (std::regex_match(path, route.pattern))
+        return &route;
+    }
+    return nullptr;
+  }
+  void AddRoute(const std::string& pattern, std::vector<Endpoint> endpoints);
+  httplib::Server::HandlerResponse CheckBeforeBody(const httplib::Request& req,
+                                                   httplib::Response& res) const;
+  void Serve(const Route& route, Handler handler, const httplib::Request& req,
+             httplib::Response& res, const httplib::ContentReader* reader);
+
   // ---- Handlers ----
   void GetSession(const httplib::Request& req, httplib::Response& res);
   void RegistrationOptions(const httplib::Request& req, httplib::Response& res);
@@ -445,6 +529,7 @@ class App::Impl {
   SessionStore sessions_;
   passkey::InMemoryChallengeStore challenges_;
   bool secure_cookie_;
+  std::vector<Route> routes_;
 };
 
 void App::Impl::GetSession(const httplib::Request& req, httplib::Response& res) {
@@ -740,6 +825,84 @@ void App::Impl::DeletePasskey(const httplib::Request& req, httplib::Response& re
   res.status = 204;
 }
 
+void App::Impl::AddRoute(const std::string& pattern, std::vector<Endpoint> endpoints) {
+  std::string allow;
+  for (const Endpoint& endpoint : endpoints) {
+    allow += (allow.empty() ? "" : ", ") + endpoint.method;
+    if (endpoint.method == "GET")
+      allow += ", HEAD";
+  }
+  routes_.push_back({pattern, std::regex(pattern), std::move(endpoints), std::move(allow)});
+}
+
+// CheckBeforeBody runs before httplib reads any of the body: 405 for a
+// method the path does not accept, 400 for a body whose length cannot be
+// told, 415 for a JSON endpoint given another media type, 413 for a
+// Content-Length over the cap. The body of a refused request is never read:
+// its connection closes after the response. Paths that are not API routes
+// go on to the static files (GET) or the 404 handlers.
+httplib::Server::HandlerResponse App::Impl::CheckBeforeBody(const httplib::Request& req,
+                                                            httplib::Response& res) const {
+  using HandlerResponse = httplib::Server::HandlerResponse;
+  const Route* route = FindRoute(req.path);
+  if (route == nullptr)
+    return HandlerResponse::Unhandled;
+  const RequestBody body = AnnouncedBody(req);
+  const Endpoint* endpoint = route->Find(req.method);
+  if (endpoint == nullptr) {
+    res.set_header("Allow", route->allow);
+    SendError(res, 405, "method_not_allowed", req.method + " is not allowed here");
+  } else if (body.kind == RequestBody::kInvalid) {
+    SendError(res, 400, "invalid_request", "bad Content-Length or Transfer-Encoding");
+  } else if (endpoint->json_body &&
+             (req.has_header("Content-Type") || body.kind != RequestBody::kNone) &&
+             !IsJson(req.get_header_value("Content-Type"))) {
+    SendError(res, 415, "unsupported_media_type", "the body must be application/json");
+  } else if (body.kind == RequestBody::kLength && body.length > kMaxBodyBytes) {
+    SendError(res, 413, "payload_too_large", "the request body is over 64 KiB");
+  } else {
+    return HandlerResponse::Unhandled;
+  }
+  if (body.kind != RequestBody::kNone)
+    CloseConnectionAfterResponse(req, res);
+  return HandlerResponse::Handled;
+}
+
+// Serve reads the body (at most kMaxBodyBytes, also when chunked: reading
+// stops at the cap) and calls the handler with it. A request without
+// Content-Length and Transfer-Encoding has no body: nothing is read (httplib
+// would wait for the connection to close).
+void App::Impl::Serve(const Route& route, Handler handler, const httplib::Request& req,
+                      httplib::Response& res, const httplib::ContentReader* reader) {
+  std::string body;
+  if (AnnouncedBody(req).kind != RequestBody::kNone) {
+    if (reader == nullptr) {
+      // GET with a body: not read, so not reusable for another request.
+      CloseConnectionAfterResponse(req, res);
+    } else {
+      bool too_large = false;
+      const bool complete = (*reader)([&](const char* data, std::size_t size) {
+        if (size > kMaxBodyBytes - body.size()) {
+          too_large = true;
+          return false;
+        }
+        body.append(data, size);
+        return true;
+      });
+      if (!complete) {
+        CloseConnectionAfterResponse(req, res);
+        if (too_large)
+          return SendError(res, 413, "payload_too_large", "the request body is over 64 KiB");
+        return SendError(res, 400, "invalid_request", "the request body is incomplete");
+      }
+    }
+  }
+  httplib::Request request = req;
+  request.body = std::move(body);
+  std::regex_match(request.path, request.matches, route.pattern);
+  (this->*handler)(request, res);
+}
+
 bool App::Impl::Install(httplib::Server& server, std::string* error) {
   if (!server.set_mount_point("/", config_.static_dir)) {
     *error = "--static " + config_.static_dir + " is not a directory";
@@ -758,26 +921,63 @@ bool App::Impl::Install(httplib::Server& server, std::string* error) {
        "frame-ancestors 'none'"},
   });
 
-  auto route = [this](void (Impl::*handler)(const httplib::Request&, httplib::Response&)) {
-    return [this, handler](const httplib::Request& req, httplib::Response& res) {
-      (this->*handler)(req, res);
-    };
-  };
-  server.Get("/api/session", route(&Impl::GetSession));
-  server.Post("/registration/options", route(&Impl::RegistrationOptions));
-  server.Post("/registration/verify", route(&Impl::RegistrationVerify));
-  server.Post("/authentication/options", route(&Impl::AuthenticationOptions));
-  server.Post("/authentication/verify", route(&Impl::AuthenticationVerify));
-  server.Post("/stepup/options", route(&Impl::StepUpOptions));
-  server.Post("/stepup/verify", route(&Impl::StepUpVerify));
-  server.Post("/signout", route(&Impl::SignOut));
-  server.Get("/passkeys", route(&Impl::ListPasskeys));
-  server.Patch(R"(/passkeys/([A-Za-z0-9_-]+))", route(&Impl::RenamePasskey));
-  server.Delete(R"(/passkeys/([A-Za-z0-9_-]+))", route(&Impl::DeletePasskey));
+  AddRoute("/api/session", {{"GET", &Impl::GetSession, false}});
+  AddRoute("/registration/options", {{"POST", &Impl::RegistrationOptions, true}});
+  AddRoute("/registration/verify", {{"POST", &Impl::RegistrationVerify, true}});
+  AddRoute("/authentication/options", {{"POST", &Impl::AuthenticationOptions, true}});
+  AddRoute("/authentication/verify", {{"POST", &Impl::AuthenticationVerify, true}});
+  AddRoute("/stepup/options", {{"POST", &Impl::StepUpOptions, true}});
+  AddRoute("/stepup/verify", {{"POST", &Impl::StepUpVerify, true}});
+  AddRoute("/signout", {{"POST", &Impl::SignOut, true}});
+  AddRoute("/passkeys", {{"GET", &Impl::ListPasskeys, false}});
+  AddRoute(R"(/passkeys/([A-Za-z0-9_-]+))",
+           {{"PATCH", &Impl::RenamePasskey, true}, {"DELETE", &Impl::DeletePasskey, false}});
 
-  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  // Every method that may carry a body goes through a content-reader
+  // handler, so that Serve decides how much of it is read. routes_ does not
+  // change from here on.
+  using ContentHandler = httplib::Server::HandlerWithContentReader;
+  for (const Route& route : routes_) {
+    for (const Endpoint& endpoint : route.endpoints) {
+      const Route* target = &route;
+      const Handler handler = endpoint.handler;
+      if (endpoint.method == "GET") {
+        server.Get(route.path,
+                   httplib::Server::Handler([this, target, handler](const httplib::Request& req,
+                                                                    httplib::Response& res) {
+                     Serve(*target, handler, req, res, nullptr);
+                   }));
+        continue;
+      }
+      const ContentHandler with_body = [this, target, handler](
+                                           const httplib::Request& req, httplib::Response& res,
+                                           const httplib::ContentReader& reader) {
+        Serve(*target, handler, req, res, &reader);
+      };
+      if (endpoint.method == "POST") {
+        server.Post(route.path, with_body);
+      } else if (endpoint.method == "PATCH") {
+        server.Patch(route.path, with_body);
+      } else if (endpoint.method == "DELETE") {
+        server.Delete(route.path, with_body);
+      }
+    }
+  }
+  // Any other path: 404 without reading the body.
+  const ContentHandler not_found = [](const httplib::Request& req, httplib::Response& res,
+                                      const httplib::ContentReader&) {
+    if (AnnouncedBody(req).kind != RequestBody::kNone)
+      CloseConnectionAfterResponse(req, res);
+    SendError(res, 404, "not_found", "no such resource");
+  };
+  server.Post(".*", not_found);
+  server.Put(".*", not_found);
+  server.Patch(".*", not_found);
+  server.Delete(".*", not_found);
+
+  server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     g_request_start = std::chrono::steady_clock::now();
-    return httplib::Server::HandlerResponse::Unhandled;
+    return CheckBeforeBody(req, res);
   });
   // Errors httplib produces itself (404 for an unknown path, 413, 400 for a
   // request it cannot parse) get the same JSON shape as ours.

@@ -28,12 +28,15 @@ struct ServerConfig {
   std::string bind = "127.0.0.1";
   int port = 8080;
   unsigned rate_limit_per_minute = 60;  // 0 = no limit
+  unsigned threads = 64;                // workers (--threads), 1..kMaxThreads
   std::string static_dir;
   // catalog: where a new passkey's provider name and icons come from;
   // nullopt = the library's embedded catalog (--catalog merges files over it).
   std::optional<passkey::AaguidCatalog> catalog;
 };
 
+// kMaxThreads: the most workers --threads may ask for.
+inline constexpr unsigned kMaxThreads = 1024;
 // kMaxBodyBytes: requests with a larger body get 413 payload_too_large.
 // A registration response with a large attestation is well under this.
 inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;
