@@ -20,7 +20,7 @@ install(TARGETS passkey
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/passkey
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-  FILES_MATCHING PATTERN "*.h"
+  FILES_MATCHING PATTERN "*.h" PATTERN "*.schema.json"
   PATTERN "testing" EXCLUDE)
 
 # The CLI links the (never installed) software authenticator for `passkey
