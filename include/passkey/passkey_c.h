@@ -72,6 +72,14 @@
 extern "C" {
 #endif
 
+/* PASSKEY_C_EXPORT marks the functions libpasskey_c.so exports (it is
+ * built with hidden visibility and an export list). */
+#if defined(__GNUC__) || defined(__clang__)
+#define PASSKEY_C_EXPORT __attribute__((visibility("default")))
+#else
+#define PASSKEY_C_EXPORT
+#endif
+
 /* The library version; passkey_version() returns "MAJOR.MINOR.PATCH" of the
  * library actually linked. */
 #define PASSKEY_VERSION_MAJOR 0
@@ -94,15 +102,15 @@ typedef struct passkey_error {
 
 /* passkey_error_clear frees err->message and resets *err to the no-error
  * state. NULL is accepted. */
-void passkey_error_clear(passkey_error* err);
+PASSKEY_C_EXPORT void passkey_error_clear(passkey_error* err);
 
 /* passkey_string_free frees a string returned by this library. NULL is
  * accepted. */
-void passkey_string_free(char* text);
+PASSKEY_C_EXPORT void passkey_string_free(char* text);
 
 /* passkey_version returns "MAJOR.MINOR.PATCH" (static storage, never
  * freed). */
-const char* passkey_version(void);
+PASSKEY_C_EXPORT const char* passkey_version(void);
 
 /* passkey_verify_registration verifies a RegistrationResponseJSON
  * (WebAuthn L3 §7.1) against the options JSON (see above). On success
@@ -110,8 +118,8 @@ const char* passkey_version(void);
  * "Credential record"). Errors: "invalid_argument" (NULL argument, bad
  * options), "malformed_response" (response text not a
  * RegistrationResponseJSON), then the code of the first failing check. */
-int passkey_verify_registration(const char* options_json, const char* response_json,
-                                char** record_json, passkey_error* err);
+PASSKEY_C_EXPORT int passkey_verify_registration(const char* options_json, const char* response_json,
+                                                 char** record_json, passkey_error* err);
 
 /* passkey_verify_authentication verifies an AuthenticationResponseJSON
  * (WebAuthn L3 §7.2) against the stored credential record JSON. On success
@@ -124,9 +132,9 @@ int passkey_verify_registration(const char* options_json, const char* response_j
  * "invalid_argument" (NULL argument, bad options),
  * "malformed_credential_record" / "unsupported_record_version" (record),
  * "malformed_response", then the code of the first failing check. */
-int passkey_verify_authentication(const char* options_json, const char* record_json,
-                                  const char* response_json, char** result_json,
-                                  passkey_error* err);
+PASSKEY_C_EXPORT int passkey_verify_authentication(const char* options_json, const char* record_json,
+                                                   const char* response_json, char** result_json,
+                                                   passkey_error* err);
 
 /* passkey_credential: a credential record whose public key was parsed and
  * imported once, for servers verifying many assertions against it. */
@@ -137,20 +145,20 @@ typedef struct passkey_credential passkey_credential;
  * Errors: "invalid_argument" (NULL argument),
  * "malformed_credential_record", "unsupported_record_version",
  * "invalid_public_key", "unsupported_algorithm". */
-int passkey_credential_prepare(const char* record_json, passkey_credential** out,
-                               passkey_error* err);
+PASSKEY_C_EXPORT int passkey_credential_prepare(const char* record_json, passkey_credential** out,
+                                                passkey_error* err);
 
 /* passkey_credential_free frees a handle. NULL is accepted. */
-void passkey_credential_free(passkey_credential* credential);
+PASSKEY_C_EXPORT void passkey_credential_free(passkey_credential* credential);
 
 /* passkey_verify_authentication_prepared: passkey_verify_authentication
  * with a prepared credential (same checks, same order, same result JSON).
  * The handle is not modified: to apply the result, prepare a new handle
  * from result_json's "credential". */
-int passkey_verify_authentication_prepared(const char* options_json,
-                                           const passkey_credential* credential,
-                                           const char* response_json, char** result_json,
-                                           passkey_error* err);
+PASSKEY_C_EXPORT int passkey_verify_authentication_prepared(const char* options_json,
+                                                            const passkey_credential* credential,
+                                                            const char* response_json, char** result_json,
+                                                            passkey_error* err);
 
 /* passkey_make_registration_options creates
  * PublicKeyCredentialCreationOptionsJSON with a fresh random challenge.
@@ -175,8 +183,8 @@ int passkey_verify_authentication_prepared(const char* options_json,
  * and the user.id to pass as "userHandle"). Errors: "invalid_argument"
  * (NULL, unknown member, wrong type, invalid value), "internal_error"
  * (random generator failure). */
-int passkey_make_registration_options(const char* params_json, char** out_json,
-                                      passkey_error* err);
+PASSKEY_C_EXPORT int passkey_make_registration_options(const char* params_json, char** out_json,
+                                                       passkey_error* err);
 
 /* passkey_make_authentication_options creates
  * PublicKeyCredentialRequestOptionsJSON. params_json members (rpId
@@ -184,14 +192,14 @@ int passkey_make_registration_options(const char* params_json, char** out_json,
  * userVerification, hints, timeout, challengeSize (as above). On success
  * *out_json is {"options": <…RequestOptionsJSON>, "challenge": "<base64url>"}.
  * Errors: as passkey_make_registration_options. */
-int passkey_make_authentication_options(const char* params_json, char** out_json,
-                                        passkey_error* err);
+PASSKEY_C_EXPORT int passkey_make_authentication_options(const char* params_json, char** out_json,
+                                                         passkey_error* err);
 
 /* passkey_aaguid_lookup looks `aaguid` (8-4-4-4-12, either case) up in the
  * catalog compiled into the library. On success *info_json is
  * {"aaguid", "name", "iconLight", "iconDark"} (icons are data: URLs or "").
  * Errors: "invalid_argument" (NULL, not a UUID), "unknown_aaguid". */
-int passkey_aaguid_lookup(const char* aaguid, char** info_json, passkey_error* err);
+PASSKEY_C_EXPORT int passkey_aaguid_lookup(const char* aaguid, char** info_json, passkey_error* err);
 
 /* passkey_mds_verify verifies a FIDO MDS3 BLOB (the JWS text). options_json
  * members:
@@ -206,8 +214,8 @@ int passkey_aaguid_lookup(const char* aaguid, char** info_json, passkey_error* e
  * "stale": true). Errors: "invalid_argument" (NULL, bad options),
  * "mds_limit_exceeded", "mds_malformed", "certificate_*",
  * "mds_untrusted", "mds_signature_invalid", "mds_rollback". */
-int passkey_mds_verify(const char* blob, const char* options_json, char** result_json,
-                       passkey_error* err);
+PASSKEY_C_EXPORT int passkey_mds_verify(const char* blob, const char* options_json, char** result_json,
+                                        passkey_error* err);
 
 #ifdef __cplusplus
 }

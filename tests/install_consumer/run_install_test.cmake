@@ -32,6 +32,7 @@ foreach(f "${INCLUDEDIR}/passkey/passkey.h"
           "${INCLUDEDIR}/passkey/result.h"
           "${INCLUDEDIR}/passkey/passkey_c.h"
           "${INCLUDEDIR}/passkey/passkey_c_options.schema.json"
+          "${LIBDIR}/libpasskey_c.so"
           "${LIBDIR}/cmake/passkey/passkeyConfig.cmake"
           "${LIBDIR}/cmake/passkey/passkeyConfigVersion.cmake"
           "${LIBDIR}/cmake/passkey/passkeyTargets.cmake"
@@ -67,4 +68,5 @@ run(${env} ${CMAKE_COMMAND} --build "${build}")
 run(${env} "${build}/consumer_cmake")
 run(${env} "${build}/consumer_pkgconfig")
 run(${env} "${build}/consumer_c")
+run(${env} "${build}/consumer_c_shared")
 message(STATUS "install_consumer: find_package(passkey) and pkg-config passkey both work, from C++ and C")
