@@ -627,20 +627,21 @@ int NullArgument(passkey_error* err) noexcept {
   return Fail(err, ErrorCode::kInvalidArgument, "a required argument is NULL");
 }
 
-// VerifyAuthenticationWith: the shared tail of both authentication entry
-// points; `verify` runs the C++ verification for the parsed options.
-template <class Verify>
-int VerifyAuthenticationWith(const char* options_json, const char* response_json,
-                             char** result_json, passkey_error* err, Verify&& verify) {
+// ParseAuthenticationOptions: the options JSON as AuthenticationOptions
+// (which, unlike RegistrationOptions, points to nothing in the config).
+Result<AuthenticationOptions> ParseAuthenticationOptions(const char* text) {
   VerifyConfig config;
-  if (Status parsed = ParseMembers(options_json, kVerifyMembers, "options", &config);
-      !parsed.has_value()) {
-    return Fail(err, parsed.error());
+  if (Status parsed = ParseMembers(text, kVerifyMembers, "options", &config); !parsed.has_value()) {
+    return Unexpected(std::move(parsed).error());
   }
-  const AuthenticationOptions options = MakeAuthenticationVerifyOptions(config);
-  Result<AuthenticationResponse> response = ParseAuthenticationResponseJson(response_json);
-  if (!response.has_value()) return Fail(err, response.error());
-  Result<std::string> output = verify(options, *response);
+  return MakeAuthenticationVerifyOptions(config);
+}
+
+// FinishAuthentication hands a verification's result JSON to the caller.
+int FinishAuthentication(const Result<AuthenticationResult>& result, const CredentialRecord& record,
+                         char** result_json, passkey_error* err) {
+  if (!result.has_value()) return Fail(err, result.error());
+  Result<std::string> output = AuthenticationResultJson(record, *result);
   if (!output.has_value()) return Fail(err, output.error());
   return Succeed(*output, result_json, err);
 }
@@ -698,17 +699,18 @@ int passkey_verify_authentication(const char* options_json, const char* record_j
         result_json == nullptr) {
       return in::NullArgument(err);
     }
+    // Options, record, response: the order of the errors documented in
+    // passkey_c.h.
+    passkey::Result<passkey::AuthenticationOptions> options =
+        in::ParseAuthenticationOptions(options_json);
+    if (!options.has_value()) return in::Fail(err, options.error());
     passkey::Result<passkey::CredentialRecord> record = passkey::CredentialRecordFromJson(record_json);
     if (!record.has_value()) return in::Fail(err, record.error());
-    return in::VerifyAuthenticationWith(
-        options_json, response_json, result_json, err,
-        [&](const passkey::AuthenticationOptions& options,
-            const passkey::AuthenticationResponse& response) -> passkey::Result<std::string> {
-          passkey::Result<passkey::AuthenticationResult> result =
-              passkey::VerifyAuthentication(options, *record, response);
-          if (!result.has_value()) return passkey::Unexpected(std::move(result).error());
-          return in::AuthenticationResultJson(*record, *result);
-        });
+    passkey::Result<passkey::AuthenticationResponse> response =
+        passkey::ParseAuthenticationResponseJson(response_json);
+    if (!response.has_value()) return in::Fail(err, response.error());
+    return in::FinishAuthentication(passkey::VerifyAuthentication(*options, *record, *response),
+                                    *record, result_json, err);
   });
 }
 
@@ -723,7 +725,7 @@ int passkey_credential_prepare(const char* record_json, passkey_credential** out
     passkey::Result<passkey::PreparedCredential> prepared = passkey::PreparedCredential::Create(*record);
     if (!prepared.has_value()) return in::Fail(err, prepared.error());
     *out = new passkey_credential(std::move(prepared).value());
-    return 0;
+    return in::kOk;
   });
 }
 
@@ -740,15 +742,15 @@ int passkey_verify_authentication_prepared(const char* options_json,
         result_json == nullptr) {
       return in::NullArgument(err);
     }
-    return in::VerifyAuthenticationWith(
-        options_json, response_json, result_json, err,
-        [&](const passkey::AuthenticationOptions& options,
-            const passkey::AuthenticationResponse& response) -> passkey::Result<std::string> {
-          passkey::Result<passkey::AuthenticationResult> result =
-              passkey::VerifyAuthentication(options, credential->prepared, response);
-          if (!result.has_value()) return passkey::Unexpected(std::move(result).error());
-          return in::AuthenticationResultJson(credential->prepared.record(), *result);
-        });
+    passkey::Result<passkey::AuthenticationOptions> options =
+        in::ParseAuthenticationOptions(options_json);
+    if (!options.has_value()) return in::Fail(err, options.error());
+    passkey::Result<passkey::AuthenticationResponse> response =
+        passkey::ParseAuthenticationResponseJson(response_json);
+    if (!response.has_value()) return in::Fail(err, response.error());
+    return in::FinishAuthentication(
+        passkey::VerifyAuthentication(*options, credential->prepared, *response),
+        credential->prepared.record(), result_json, err);
   });
 }
 

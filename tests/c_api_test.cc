@@ -313,6 +313,10 @@ TEST_F(CApiTest, AuthenticationErrorsHaveExactCodes) {
   future["version"] = 2;
   EXPECT_EQ(VerifyAuthentication(Options(0x22).dump(), future.dump(), AssertionResponse(0x22, 1)).code,
             "unsupported_record_version");
+  // Several defects: options first, then the record, then the response.
+  EXPECT_EQ(VerifyAuthentication("[]", "{", "{").code, "invalid_argument");
+  EXPECT_EQ(VerifyAuthentication(Options(0x22).dump(), "{", "{").code, "malformed_credential_record");
+  EXPECT_EQ(VerifyRegistration("[]", "{").code, "invalid_argument");
 }
 
 TEST_F(CApiTest, BadOptionsAreInvalidArgument) {
