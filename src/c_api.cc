@@ -221,13 +221,14 @@ Status ParseMembers(const char* text, const MemberSpec<Config> (&specs)[N], std:
     return InvalidArgument(std::string(what) + " are not valid JSON: " + why);
   }
   if (!object.is_object()) return InvalidArgument(std::string(what) + " must be a JSON object");
-  for (const auto& [key, value] : object.items()) {
+  for (auto member = object.cbegin(); member != object.cend(); ++member) {
+    const std::string& key = member.key();
     const auto* spec = std::find_if(std::begin(specs), std::end(specs),
-                                    [&](const MemberSpec<Config>& s) { return s.name == key; });
+                                    [&key](const MemberSpec<Config>& s) { return s.name == key; });
     if (spec == std::end(specs)) {
       return InvalidArgument("unknown " + std::string(what) + " member '" + key.substr(0, 64) + "'");
     }
-    if (Status read = spec->read(value, spec->name, config); !read.has_value()) return read;
+    if (Status read = spec->read(member.value(), spec->name, config); !read.has_value()) return read;
   }
   return OkStatus();
 }
