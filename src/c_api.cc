@@ -647,13 +647,19 @@ int FinishAuthentication(const Result<AuthenticationResult>& result, const Crede
   return Succeed(*output, result_json, err);
 }
 
-}  // namespace
-
-std::vector<std::string_view> CApiVerifyOptionMembers() {
+template <class Config, std::size_t N>
+std::vector<std::string_view> MemberNames(const MemberSpec<Config> (&specs)[N]) {
   std::vector<std::string_view> names;
-  for (const VerifySpec& spec : kVerifyMembers) names.push_back(spec.name);
+  for (const MemberSpec<Config>& spec : specs) names.push_back(spec.name);
   return names;
 }
+
+}  // namespace
+
+std::vector<std::string_view> CApiVerifyOptionMembers() { return MemberNames(kVerifyMembers); }
+std::vector<std::string_view> CApiCreationParamMembers() { return MemberNames(kCreationMembers); }
+std::vector<std::string_view> CApiRequestParamMembers() { return MemberNames(kRequestMembers); }
+std::vector<std::string_view> CApiMdsOptionMembers() { return MemberNames(kMdsMembers); }
 
 }  // namespace passkey::internal
 

@@ -1,6 +1,6 @@
-// The members of the C API's verification options JSON (passkey/passkey_c.h),
-// exposed for the test that compares them with
-// include/passkey/passkey_c_options.schema.json. Internal.
+// The members of the C API's options and params JSON objects
+// (passkey/passkey_c.h), exposed for the test that compares them with their
+// JSON Schemas (include/passkey/passkey_c_*.schema.json). Internal.
 #ifndef PASSKEY_C_API_OPTIONS_H_
 #define PASSKEY_C_API_OPTIONS_H_
 
@@ -9,8 +9,14 @@
 
 namespace passkey::internal {
 
-// CApiVerifyOptionMembers: every member name the options parser accepts.
+// Every member name each parser accepts: the verification options
+// (passkey_c_options.schema.json), the registration and authentication
+// options params (passkey_c_creation_params / passkey_c_request_params) and
+// the MDS options (passkey_c_mds_options).
 std::vector<std::string_view> CApiVerifyOptionMembers();
+std::vector<std::string_view> CApiCreationParamMembers();
+std::vector<std::string_view> CApiRequestParamMembers();
+std::vector<std::string_view> CApiMdsOptionMembers();
 
 }  // namespace passkey::internal
 

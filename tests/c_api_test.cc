@@ -328,7 +328,10 @@ TEST_F(CApiTest, BadOptionsAreInvalidArgument) {
   ASSERT_EQ(VerifyAuthentication(Options(0x11).dump(), record, assertion).rc, 0);
 
   std::vector<std::string> bad = {
-      "", "not json", "[]", "null", "{\"rpIds\":[\"example.com\"],\"rpIds\":[\"example.com\"]}"};
+      "", "not json", "[]", "null", "{\"rpIds\":[\"example.com\"],\"rpIds\":[\"example.com\"]}",
+      "{\"appid\":\"\xff\"}",                     // not UTF-8
+      std::string(100000, '[') + std::string(100000, ']'),  // deep nesting
+      "{\"now\":1e400}", "{} {}"};
   // Each adds one bad member to the base options, which verify otherwise.
   const std::vector<std::pair<std::string, json>> members = {
       {"rpId", "example.com"},  // unknown member
@@ -535,6 +538,82 @@ TEST_F(CApiTest, EverySchemaPropertyIsAcceptedWithItsTypeAndRefusedWithAnother) 
   ASSERT_FALSE(schema["properties"].contains("rpId"));
   EXPECT_EQ(VerifyRegistration(unlisted.dump(), "{}").code, "invalid_argument");
   EXPECT_EQ(VerifyAuthentication(unlisted.dump(), record, "{}").code, "invalid_argument");
+}
+
+// CheckSchema: the JSON Schema include/passkey/<file> lists exactly
+// `members`; each property's example, merged into `base` (appended to an
+// array base already has), gets `accepted` from `call` ("" = success);
+// another JSON type, or leaving out a required member, is invalid_argument.
+void CheckSchema(const std::string& file, const std::vector<std::string_view>& members,
+                 const json& base, const std::string& accepted,
+                 const std::function<Call(const std::string&)>& call) {
+  std::ifstream in(std::string(PASSKEY_SOURCE_DIR) + "/include/passkey/" + file);
+  std::stringstream text;
+  text << in.rdbuf();
+  const json schema = json::parse(text.str(), nullptr, false);
+  ASSERT_FALSE(schema.is_discarded()) << file;
+  EXPECT_EQ(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+  EXPECT_EQ(schema["additionalProperties"], false);
+  std::set<std::string> listed;
+  for (const auto& [name, property] : schema["properties"].items()) listed.insert(name);
+  std::set<std::string> parsed;
+  for (std::string_view name : members) parsed.insert(std::string(name));
+  EXPECT_EQ(listed, parsed) << file;
+
+  ASSERT_EQ(call(base.dump()).code, accepted) << file << ": the base object";
+  for (const auto& [name, property] : schema["properties"].items()) {
+    const std::string type = property["type"];
+    const json& example = property["examples"][0];
+    EXPECT_TRUE(HasSchemaType(example, type)) << file << " " << name;
+    json candidate = base;
+    if (candidate.contains(name) && candidate[name].is_array()) {
+      candidate[name].insert(candidate[name].end(), example.begin(), example.end());
+    } else {
+      candidate[name] = example;
+    }
+    EXPECT_EQ(call(candidate.dump()).code, accepted) << file << " " << name;
+    candidate[name] = type == "boolean" ? json("true") : json(true);
+    EXPECT_EQ(call(candidate.dump()).code, "invalid_argument") << file << " " << name;
+  }
+  for (const json& name : schema.value("required", json::array())) {
+    json candidate = base;
+    candidate.erase(name.get<std::string>());
+    EXPECT_EQ(call(candidate.dump()).code, "invalid_argument") << file << " without " << name;
+  }
+  json unlisted = base;
+  unlisted["unlisted"] = true;
+  EXPECT_EQ(call(unlisted.dump()).code, "invalid_argument") << file;
+}
+
+TEST(CApiSchemaTest, CreationParamsSchema) {
+  CheckSchema("passkey_c_creation_params.schema.json", internal::CApiCreationParamMembers(),
+              {{"rpId", "example.com"}, {"rpName", "Example"}, {"userName", "alice"}}, "",
+              [](const std::string& params) {
+                return CallC([&](char** out, passkey_error* err) {
+                  return passkey_make_registration_options(params.c_str(), out, err);
+                });
+              });
+}
+
+TEST(CApiSchemaTest, RequestParamsSchema) {
+  CheckSchema("passkey_c_request_params.schema.json", internal::CApiRequestParamMembers(),
+              {{"rpId", "example.com"}}, "", [](const std::string& params) {
+                return CallC([&](char** out, passkey_error* err) {
+                  return passkey_make_authentication_options(params.c_str(), out, err);
+                });
+              });
+}
+
+TEST(CApiSchemaTest, MdsOptionsSchema) {
+  Result<testing::TestCa> root = testing::TestCa::CreateRoot("passkey c api schema root");
+  ASSERT_THAT(root, IsOk());
+  CheckSchema("passkey_c_mds_options.schema.json", internal::CApiMdsOptionMembers(),
+              {{"roots", {root->certificate_pem()}}, {"now", kNow}}, "mds_malformed",
+              [](const std::string& options) {
+                return CallC([&](char** out, passkey_error* err) {
+                  return passkey_mds_verify("not a JWS", options.c_str(), out, err);
+                });
+              });
 }
 
 // --- Prepared credentials ------------------------------------------------------

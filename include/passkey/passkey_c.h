@@ -162,7 +162,8 @@ PASSKEY_C_EXPORT int passkey_verify_authentication_prepared(const char* options_
 
 /* passkey_make_registration_options creates
  * PublicKeyCredentialCreationOptionsJSON with a fresh random challenge.
- * params_json members (rpId, rpName, userName required):
+ * params_json members (rpId, rpName, userName required; JSON Schema
+ * passkey/passkey_c_creation_params.schema.json):
  *   rpId, rpName, userName, userDisplayName  string
  *   userId           string   base64url user.id (default: 32 random bytes)
  *   algorithms       [int]    COSE numbers of pubKeyCredParams
@@ -188,8 +189,9 @@ PASSKEY_C_EXPORT int passkey_make_registration_options(const char* params_json, 
 
 /* passkey_make_authentication_options creates
  * PublicKeyCredentialRequestOptionsJSON. params_json members (rpId
- * required): rpId, allowCredentials [{"id", "transports"}],
- * userVerification, hints, timeout, challengeSize (as above). On success
+ * required; passkey/passkey_c_request_params.schema.json): rpId,
+ * allowCredentials [{"id", "transports"}], userVerification, hints,
+ * timeout, challengeSize (as above). On success
  * *out_json is {"options": <…RequestOptionsJSON>, "challenge": "<base64url>"}.
  * Errors: as passkey_make_registration_options. */
 PASSKEY_C_EXPORT int passkey_make_authentication_options(const char* params_json, char** out_json,
@@ -202,7 +204,7 @@ PASSKEY_C_EXPORT int passkey_make_authentication_options(const char* params_json
 PASSKEY_C_EXPORT int passkey_aaguid_lookup(const char* aaguid, char** info_json, passkey_error* err);
 
 /* passkey_mds_verify verifies a FIDO MDS3 BLOB (the JWS text). options_json
- * members:
+ * members (passkey/passkey_c_mds_options.schema.json):
  *   roots            [string]  PEM certificates (required, at least one)
  *   crls             [string]  PEM CRLs for the BLOB's chain
  *   now              int       Unix seconds (default: the system clock)
