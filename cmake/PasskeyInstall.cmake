@@ -11,16 +11,21 @@ set(PASSKEY_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/passkey"
     CACHE STRING "Where passkeyConfig.cmake is installed (relative to the prefix)")
 mark_as_advanced(PASSKEY_INSTALL_CMAKEDIR)
 
-install(TARGETS passkey
+set(_passkey_install_targets passkey)
+if(TARGET passkey_c)
+  list(APPEND _passkey_install_targets passkey_c)  # libpasskey_c.so: the C API
+endif()
+install(TARGETS ${_passkey_install_targets}
   EXPORT passkeyTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+unset(_passkey_install_targets)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/passkey
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-  FILES_MATCHING PATTERN "*.h"
+  FILES_MATCHING PATTERN "*.h" PATTERN "*.schema.json"
   PATTERN "testing" EXCLUDE)
 
 # The CLI links the (never installed) software authenticator for `passkey

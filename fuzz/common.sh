@@ -30,7 +30,7 @@ dict_for() {
     base64url) ;;
     aaguid_catalog) echo "fuzz/catalog.dict" ;;
     mds_blob|mds_payload) echo "fuzz/mds.dict" ;;
-    client_data|*_json|credential_record) echo "fuzz/json.dict" ;;
+    client_data|*_json|credential_record|c_api_options) echo "fuzz/json.dict" ;;
     *) echo "fuzz/cbor.dict" ;;
   esac
 }

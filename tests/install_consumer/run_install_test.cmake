@@ -2,10 +2,11 @@
 # then configures, builds and runs tests/install_consumer against it.
 #
 # cmake -DPASSKEY_BUILD_DIR=… -DCONSUMER_SOURCE_DIR=… -DWORK_DIR=… -DLIBDIR=…
-#       -DINCLUDEDIR=… -DCXX_COMPILER=… -DGENERATOR=… [-DSANITIZE=…]
+#       -DINCLUDEDIR=… -DCXX_COMPILER=… -DC_COMPILER=… -DGENERATOR=… [-DSANITIZE=…]
+#       [-DC_SHARED=ON: libpasskey_c.so was built]
 #       -P run_install_test.cmake
 foreach(var PASSKEY_BUILD_DIR CONSUMER_SOURCE_DIR WORK_DIR LIBDIR INCLUDEDIR
-            CXX_COMPILER GENERATOR)
+            CXX_COMPILER C_COMPILER GENERATOR)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
     message(FATAL_ERROR "run_install_test.cmake: ${var} is not set")
   endif()
@@ -30,6 +31,8 @@ run(${CMAKE_COMMAND} --install "${PASSKEY_BUILD_DIR}" --prefix "${prefix}")
 # What must (and must not) be in the installed tree.
 foreach(f "${INCLUDEDIR}/passkey/passkey.h"
           "${INCLUDEDIR}/passkey/result.h"
+          "${INCLUDEDIR}/passkey/passkey_c.h"
+          "${INCLUDEDIR}/passkey/passkey_c_options.schema.json"
           "${LIBDIR}/cmake/passkey/passkeyConfig.cmake"
           "${LIBDIR}/cmake/passkey/passkeyConfigVersion.cmake"
           "${LIBDIR}/cmake/passkey/passkeyTargets.cmake"
@@ -38,6 +41,9 @@ foreach(f "${INCLUDEDIR}/passkey/passkey.h"
     message(FATAL_ERROR "install_consumer: ${f} was not installed")
   endif()
 endforeach()
+if(C_SHARED AND NOT EXISTS "${prefix}/${LIBDIR}/libpasskey_c.so")
+  message(FATAL_ERROR "install_consumer: ${LIBDIR}/libpasskey_c.so was not installed")
+endif()
 if(EXISTS "${prefix}/${INCLUDEDIR}/passkey/testing")
   message(FATAL_ERROR "install_consumer: include/passkey/testing must not be installed")
 endif()
@@ -55,11 +61,17 @@ set(env ${CMAKE_COMMAND} -E env
 run(${env} ${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}" -B "${build}"
     -G "${GENERATOR}"
     "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}"
+    "-DCMAKE_C_COMPILER=${C_COMPILER}"
     "-DCMAKE_PREFIX_PATH=${prefix}"
     -DCMAKE_BUILD_TYPE=Debug
     "-DCMAKE_CXX_FLAGS=${flags}"
+    "-DCMAKE_C_FLAGS=${flags}"
     "-DCMAKE_EXE_LINKER_FLAGS=${flags}")
 run(${env} ${CMAKE_COMMAND} --build "${build}")
 run(${env} "${build}/consumer_cmake")
 run(${env} "${build}/consumer_pkgconfig")
-message(STATUS "install_consumer: find_package(passkey) and pkg-config passkey both work")
+run(${env} "${build}/consumer_c")
+if(C_SHARED)
+  run(${env} "${build}/consumer_c_shared")
+endif()
+message(STATUS "install_consumer: find_package(passkey) and pkg-config passkey both work, from C++ and C")
