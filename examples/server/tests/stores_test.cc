@@ -14,6 +14,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include <passkey/bytes.h>
 #include <passkey/ceremony_options.h>
@@ -21,7 +23,9 @@
 #include <passkey/result.h>
 
 #include "db.h"
+#include "http_server.h"
 #include "memory_state_store.h"
+#include "server.h"
 #include "sqlite_credential_store.h"
 #include "store_test_util.h"
 #include "stores.h"
@@ -326,6 +330,166 @@ TEST_F(StateStoreTest, RateLimitZeroAllowsEverything) {
     ASSERT_TRUE(allowed.has_value());
     ASSERT_TRUE(*allowed);
   }
+}
+
+// ---- The handlers and a backend that does not answer ----
+
+// DownChallenges: a ChallengeStore whose backend never answers.
+class DownChallenges final : public passkey::ChallengeStore {
+ public:
+  passkey::Status Put(passkey::Ceremony, std::string_view, const passkey::Bytes&,
+                      std::string_view, passkey::UnixSeconds) override {
+    return Down();
+  }
+  passkey::Result<passkey::IssuedChallenge> Take(passkey::Ceremony, std::string_view,
+                                                 passkey::UnixSeconds) override {
+    return Down();
+  }
+
+ private:
+  static passkey::Unexpected Down() {
+    return passkey::Unexpected(passkey::ErrorCode::kUnavailable, "connection refused");
+  }
+};
+
+// DownCredentials: a CredentialStore whose backend never answers.
+class DownCredentials final : public CredentialStore {
+ public:
+  StoreResult<int> SchemaVersion() override { return kDown; }
+  StoreStatus Migrate() override { return kDown; }
+  StoreResult<User> FindUserByName(std::string_view) override { return kDown; }
+  StoreResult<User> FindUserById(std::int64_t) override { return kDown; }
+  StoreResult<User> FindUserByHandle(passkey::ByteView) override { return kDown; }
+  StoreResult<User> CreateUserWithPasskey(const User&, std::string_view,
+                                          const passkey::CredentialRecord&) override {
+    return kDown;
+  }
+  StoreStatus AddPasskey(std::int64_t, std::string_view,
+                         const passkey::CredentialRecord&) override {
+    return kDown;
+  }
+  StoreResult<StoredPasskey> FindPasskey(passkey::ByteView) override { return kDown; }
+  StoreResult<std::vector<StoredPasskey>> ListPasskeys(std::int64_t) override { return kDown; }
+  StoreResult<bool> UpdateAfterSignIn(passkey::ByteView, std::uint32_t,
+                                      const passkey::CredentialRecord&) override {
+    return kDown;
+  }
+  StoreStatus RenamePasskey(std::int64_t, passkey::ByteView, std::string_view) override {
+    return kDown;
+  }
+  StoreStatus DeletePasskey(std::int64_t, passkey::ByteView) override { return kDown; }
+
+ private:
+  static constexpr StoreError kDown = StoreError::kUnavailable;
+};
+
+// StateWithDownParts: the in-memory state store, with its sessions or its
+// challenges down.
+class StateWithDownParts final : public StateStore {
+ public:
+  std::atomic<bool> sessions_down{false};
+  std::atomic<bool> challenges_down{false};
+
+  passkey::ChallengeStore& Challenges() override {
+    return challenges_down ? down_challenges_ : memory_.Challenges();
+  }
+  StoreResult<Session> CreateSession(std::int64_t now) override {
+    if (sessions_down)
+      return StoreError::kUnavailable;
+    return memory_.CreateSession(now);
+  }
+  StoreResult<Session> FindSession(std::string_view id, std::int64_t now) override {
+    return memory_.FindSession(id, now);
+  }
+  StoreResult<Session> SignIn(std::string_view old_id, std::int64_t user_id,
+                              std::int64_t now) override {
+    return memory_.SignIn(old_id, user_id, now);
+  }
+  StoreStatus SetStepUp(std::string_view id, std::int64_t until) override {
+    return memory_.SetStepUp(id, until);
+  }
+  StoreStatus RemoveSession(std::string_view id) override { return memory_.RemoveSession(id); }
+  StoreResult<bool> Allow(std::string_view key) override { return memory_.Allow(key); }
+
+ private:
+  MemoryStateStore memory_{MemoryStateStore::Options{}};
+  DownChallenges down_challenges_;
+};
+
+// InProcessServer: App over the given stores on an HttpServer on a free
+// port, in this process.
+class InProcessServer {
+ public:
+  InProcessServer(CredentialStore& credentials, StateStore& state) {
+    ServerConfig config;
+    config.rp_id = "localhost";
+    config.origins = {"http://localhost:8080"};
+    config.static_dir = static_dir_.path();
+    app_ = std::make_unique<App>(config, credentials, state);
+    std::string error;
+    EXPECT_TRUE(app_->Install(server_, &error)) << error;
+    port_ = server_.Bind("127.0.0.1", 0);
+    EXPECT_GT(port_, 0);
+    // Bind listens already: a client connecting before the thread accepts waits.
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~InProcessServer() {
+    // stop() only works once listen_after_bind runs.
+    for (int i = 0; i < 5000 && !server_.is_running(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    server_.stop();
+    thread_.join();
+  }
+  InProcessServer(const InProcessServer&) = delete;
+  InProcessServer& operator=(const InProcessServer&) = delete;
+
+  // Post: status and error code of POST `path` with JSON `body`.
+  std::pair<int, std::string> Post(const std::string& path, const std::string& body) {
+    httplib::Client client("127.0.0.1", port_);
+    auto res = client.Post(path, body, "application/json");
+    if (!res)
+      return {-1, ""};
+    const auto json = nlohmann::json::parse(res->body, nullptr, false);
+    std::string code;
+    if (json.is_object() && json.contains("error"))
+      code = json["error"].value("code", "");
+    return {res->status, code};
+  }
+
+ private:
+  TempDir static_dir_;
+  HttpServer server_{4};
+  std::unique_ptr<App> app_;
+  int port_ = -1;
+  std::thread thread_;
+};
+
+TEST(StoreUnavailableTest, TheHandlersAnswer503Unavailable) {
+  TempDir dir;
+  std::string error;
+  auto sqlite = SqliteCredentialStore::Open(dir.File("test.db"), &error);
+  ASSERT_NE(sqlite, nullptr) << error;
+  DownCredentials down_credentials;
+  StateWithDownParts state;
+
+  {
+    // The credential store is down: a sign-up cannot check the name.
+    InProcessServer server(down_credentials, state);
+    const auto reply = server.Post("/registration/options", R"({"username":"alice"})");
+    EXPECT_EQ(reply, std::make_pair(503, std::string("unavailable")));
+  }
+  InProcessServer server(*sqlite, state);
+  // Everything up: the same request works (the fakes are what fails).
+  EXPECT_EQ(server.Post("/authentication/options", "{}").first, 200);
+  // The challenges are down: options cannot be remembered.
+  state.challenges_down = true;
+  EXPECT_EQ(server.Post("/authentication/options", "{}"),
+            std::make_pair(503, std::string("unavailable")));
+  // The sessions are down: none can be started.
+  state.challenges_down = false;
+  state.sessions_down = true;
+  EXPECT_EQ(server.Post("/authentication/options", "{}"),
+            std::make_pair(503, std::string("unavailable")));
 }
 
 // ---- --db and --state ----
