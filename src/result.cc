@@ -69,6 +69,7 @@ constexpr std::array kCodeNames = {
     CodeName{ErrorCode::kChallengeExpired, "challenge_expired"},
     CodeName{ErrorCode::kCredentialNotAllowed, "credential_not_allowed"},
     CodeName{ErrorCode::kUserHandleMissing, "user_handle_missing"},
+    CodeName{ErrorCode::kUnavailable, "unavailable"},
 };
 
 }  // namespace

@@ -240,6 +240,18 @@ TEST(ChallengeStoreTest, UsableThroughTheInterface) {
   EXPECT_EQ(taken->challenge, Challenge(9));
 }
 
+// kUnavailable: what a remote ChallengeStore reports when its backend does
+// not answer (the contract in ceremony_options.h). A stable name, appended
+// after every older code.
+TEST(ChallengeStoreTest, UnavailableIsAStableAppendedCode) {
+  EXPECT_EQ(ErrorCodeName(ErrorCode::kUnavailable), "unavailable");
+  ErrorCode parsed = ErrorCode::kInternal;
+  ASSERT_TRUE(ErrorCodeFromName("unavailable", &parsed));
+  EXPECT_EQ(parsed, ErrorCode::kUnavailable);
+  EXPECT_EQ(static_cast<int>(ErrorCode::kUnavailable),
+            static_cast<int>(ErrorCode::kUserHandleMissing) + 1);
+}
+
 // Several threads Put and Take their own sessions at once; each Take must
 // return exactly that session's latest challenge, and an extra Take must
 // find nothing. Run under TSan in CI.

@@ -205,6 +205,11 @@ void Database::LogError(const char* what) {
 }
 
 bool Database::Migrate(std::string* error) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return MigrateLocked(error);
+}
+
+bool Database::MigrateLocked(std::string* error) {
   if (!Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
             "  version INTEGER PRIMARY KEY,"
             "  name TEXT NOT NULL,"
@@ -213,7 +218,7 @@ bool Database::Migrate(std::string* error) {
             error)) {
     return false;
   }
-  const int current = SchemaVersion();
+  const int current = SchemaVersionLocked();
   if (current < 0) {
     *error = "cannot read schema_migrations";
     return false;
@@ -245,6 +250,11 @@ bool Database::Migrate(std::string* error) {
 }
 
 int Database::SchemaVersion() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return SchemaVersionLocked();
+}
+
+int Database::SchemaVersionLocked() {
   Statement stmt(Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
   if (stmt.Step() != SQLITE_ROW)
     return -1;

@@ -21,28 +21,12 @@
 #include <passkey/bytes.h>
 #include <passkey/credential_record.h>
 
+#include "stores.h"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace passkey_server {
-
-// User: one account. `handle` is the WebAuthn user handle (user.id), random
-// and opaque; `name` is unique (case-insensitive).
-struct User {
-  std::int64_t id = 0;
-  passkey::Bytes handle;
-  std::string name;
-  std::string display_name;
-  std::int64_t created_at = 0;
-};
-
-// StoredPasskey: one registered credential: the library's record (stored as
-// its version-1 JSON) plus the columns the server queries by.
-struct StoredPasskey {
-  std::int64_t user_id = 0;
-  std::string name;
-  passkey::CredentialRecord record;
-};
 
 // DbStatus: the outcome of a call. kConflict: the row changed since it was
 // read (a concurrent sign-in used the same counter value).
@@ -55,7 +39,8 @@ enum class DbStatus {
   kError,
 };
 
-// Database: the server's store. Thread-safe (calls are serialised).
+// Database: the server's SQLite store (SqliteCredentialStore implements
+// CredentialStore over it). Thread-safe (calls are serialised).
 class Database {
  public:
   // kSchemaVersion: the newest migration this build knows.
@@ -69,8 +54,12 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // SchemaVersion: the highest migration recorded in schema_migrations.
+  // SchemaVersion: the highest migration recorded in schema_migrations; -1
+  // when it cannot be read.
   int SchemaVersion();
+  // Migrate applies the missing migrations (Open already did); false with
+  // *error when one fails or the schema is newer than this build.
+  bool Migrate(std::string* error);
 
   DbStatus FindUserByName(std::string_view name, User* out);
   DbStatus FindUserById(std::int64_t id, User* out);
@@ -116,7 +105,8 @@ class Database {
   // Prepare returns the cached prepared statement for `sql` (a string
   // literal), reset and with its bindings cleared; nullptr on failure.
   sqlite3_stmt* Prepare(const char* sql);
-  bool Migrate(std::string* error);
+  bool MigrateLocked(std::string* error);
+  int SchemaVersionLocked();
   DbStatus InsertPasskeyLocked(std::int64_t user_id, std::string_view name,
                                const passkey::CredentialRecord& record);
   static void ReadUser(const Statement& stmt, User* out);

@@ -1,7 +1,7 @@
 // passkey-server: the example auth server (see README.md).
 //
-//   passkey-server --db FILE --rp-id ID --origin URL [--origin URL ...]
-//                  [--port N] [--bind ADDR] [--rp-name NAME]
+//   passkey-server --db [sqlite:]FILE --rp-id ID --origin URL [--origin URL ...]
+//                  [--state memory] [--port N] [--bind ADDR] [--rp-name NAME]
 //                  [--rate-limit N_PER_MINUTE] [--threads N] [--static DIR]
 //                  [--catalog FILE ...] [--help]
 //
@@ -31,9 +31,10 @@
 #include <passkey/options.h>
 #include <passkey/result.h>
 
-#include "db.h"
 #include "http_server.h"
+#include "memory_state_store.h"
 #include "server.h"
+#include "sqlite_credential_store.h"
 
 namespace {
 
@@ -42,12 +43,15 @@ namespace {
 #endif
 
 constexpr const char* kUsage =
-    "usage: passkey-server --db FILE --rp-id ID --origin URL [--origin URL ...]\n"
-    "                      [--port N] [--bind ADDR] [--rp-name NAME]\n"
+    "usage: passkey-server --db [sqlite:]FILE --rp-id ID --origin URL [--origin URL ...]\n"
+    "                      [--state memory] [--port N] [--bind ADDR] [--rp-name NAME]\n"
     "                      [--rate-limit N_PER_MINUTE] [--threads N] [--static DIR]\n"
     "                      [--catalog FILE ...] [--help]\n"
     "\n"
-    "  --db FILE          SQLite database (created and migrated when needed)\n"
+    "  --db [sqlite:]FILE SQLite database of users and passkeys (created and migrated\n"
+    "                     when needed); postgresql://... is not built in this version\n"
+    "  --state memory     where challenges, sessions and rate limits live (default: this\n"
+    "                     process's memory); redis://... is not built in this version\n"
     "  --rp-id ID         WebAuthn RP ID, e.g. localhost or example.com\n"
     "  --origin URL       an origin the page is served from, e.g. http://localhost:8080\n"
     "                     (repeatable; compared exactly with clientDataJSON.origin)\n"
@@ -72,6 +76,41 @@ bool ParseUnsigned(std::string_view text, unsigned max, unsigned* out) {
     return false;
   *out = value;
   return true;
+}
+
+bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// ParseDb: --db sqlite:FILE or FILE (the SQLite store, as before issue #18).
+// A PostgreSQL URL is refused (the URL is not echoed: it may hold a
+// password). 0 or 2 (usage error printed).
+int ParseDb(std::string_view value, passkey_server::ServerConfig* config) {
+  if (StartsWith(value, "postgresql://") || StartsWith(value, "postgres://")) {
+    std::fprintf(stderr, "passkey-server: --db postgresql: not built in this version\n");
+    return 2;
+  }
+  constexpr std::string_view kSqlite = "sqlite:";
+  if (StartsWith(value, kSqlite))
+    value.remove_prefix(kSqlite.size());
+  if (value.empty()) {
+    std::fprintf(stderr, "passkey-server: --db needs a file name\n");
+    return 2;
+  }
+  config->db_path = std::string(value);
+  return 0;
+}
+
+// ParseState: --state memory (the default). 0 or 2 (usage error printed).
+int ParseState(std::string_view value) {
+  if (value == "memory")
+    return 0;
+  if (StartsWith(value, "redis://") || StartsWith(value, "rediss://")) {
+    std::fprintf(stderr, "passkey-server: --state redis: not built in this version\n");
+    return 2;
+  }
+  std::fprintf(stderr, "passkey-server: --state must be memory\n");
+  return 2;
 }
 
 // ParseFlags: 0 = run, 1 = --help printed, 2 = usage error printed.
@@ -102,7 +141,7 @@ int ParseFlags(int argc, char** argv, passkey_server::ServerConfig* config) {
     std::optional<std::string> text;
     if (flag != "--db" && flag != "--rp-id" && flag != "--origin" && flag != "--port" &&
         flag != "--bind" && flag != "--rp-name" && flag != "--rate-limit" && flag != "--static" &&
-        flag != "--catalog" && flag != "--threads") {
+        flag != "--catalog" && flag != "--threads" && flag != "--state") {
       std::fprintf(stderr, "passkey-server: unknown argument %.*s\n%s",
                    static_cast<int>(flag.size()), flag.data(), kUsage);
       return 2;
@@ -114,7 +153,11 @@ int ParseFlags(int argc, char** argv, passkey_server::ServerConfig* config) {
       return 2;
     }
     if (flag == "--db") {
-      config->db_path = *text;
+      if (int rc = ParseDb(*text, config); rc != 0)
+        return rc;
+    } else if (flag == "--state") {
+      if (int rc = ParseState(*text); rc != 0)
+        return rc;
     } else if (flag == "--rp-id") {
       config->rp_id = *text;
     } else if (flag == "--origin") {
@@ -198,15 +241,18 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   std::string error;
-  std::unique_ptr<passkey_server::Database> db =
-      passkey_server::Database::Open(config.db_path, &error);
-  if (db == nullptr) {
+  std::unique_ptr<passkey_server::CredentialStore> credentials =
+      passkey_server::SqliteCredentialStore::Open(config.db_path, &error);
+  if (credentials == nullptr) {
     std::fprintf(stderr, "passkey-server: %s\n", error.c_str());
     return 1;
   }
+  passkey_server::MemoryStateStore::Options state_options;
+  state_options.rate_limit_per_minute = config.rate_limit_per_minute;
+  passkey_server::MemoryStateStore state(state_options);
 
   passkey_server::HttpServer server(config.threads);
-  passkey_server::App app(config, *db);
+  passkey_server::App app(config, *credentials, state);
   if (!app.Install(server, &error)) {
     std::fprintf(stderr, "passkey-server: %s\n", error.c_str());
     return 1;
@@ -245,7 +291,7 @@ int main(int argc, char** argv) {
   listen_done.store(true);
   pthread_kill(watcher.native_handle(), SIGUSR1);  // wakes it if still waiting
   watcher.join();
-  db.reset();  // close the database (checkpoints the WAL)
+  credentials.reset();  // close the database (checkpoints the WAL)
   std::fprintf(stderr, "passkey-server: stopped\n");
   return ok ? 0 : 1;
 }

@@ -26,10 +26,9 @@
 #include <passkey/result.h>
 #include <passkey/types.h>
 
-#include "db.h"
 #include "http_server.h"
-#include "rate_limiter.h"
 #include "sessions.h"
+#include "stores.h"
 
 namespace passkey_server {
 namespace {
@@ -70,6 +69,8 @@ void SendError(httplib::Response& res, int status, std::string_view code,
 int StatusFor(ErrorCode code) {
   if (code == ErrorCode::kInternal)
     return 500;
+  if (code == ErrorCode::kUnavailable)
+    return 503;  // a remote challenge store did not answer
   const std::string_view name = passkey::ErrorCodeName(code);
   if (name.rfind("malformed_", 0) == 0 || code == ErrorCode::kCborLimitExceeded ||
       code == ErrorCode::kCredentialIdTooLong || code == ErrorCode::kInvalidArgument) {
@@ -164,24 +165,22 @@ json PasskeyJson(const StoredPasskey& passkey) {
   return out;
 }
 
-// SendDbError maps a failed DbStatus to the contract's responses.
-void SendDbError(httplib::Response& res, DbStatus status) {
-  switch (status) {
-    case DbStatus::kNotFound:
+// SendStoreError maps a failed store call to the contract's responses.
+void SendStoreError(httplib::Response& res, StoreError error) {
+  switch (error) {
+    case StoreError::kNotFound:
       SendError(res, 404, "not_found", "no such passkey");
       return;
-    case DbStatus::kUsernameTaken:
+    case StoreError::kUsernameTaken:
       SendError(res, 409, "username_taken", "that username is taken");
       return;
-    case DbStatus::kCredentialExists:
+    case StoreError::kCredentialExists:
       SendError(res, 409, "credential_already_registered", "this passkey is already registered");
       return;
-    case DbStatus::kConflict:
-      SendError(res, 401, "sign_count_rollback",
-                "a concurrent sign-in used the same signature counter");
+    case StoreError::kUnavailable:
+      SendError(res, 503, "unavailable", "storage is unavailable; try again");
       return;
-    case DbStatus::kOk:
-    case DbStatus::kError:
+    case StoreError::kInternal:
       break;
   }
   SendError(res, 500, "internal_error", "database error");
@@ -236,10 +235,10 @@ thread_local std::optional<std::chrono::steady_clock::time_point> g_request_star
 
 class App::Impl {
  public:
-  Impl(ServerConfig config, Database& db)
+  Impl(ServerConfig config, CredentialStore& credentials, StateStore& state)
       : config_(std::move(config)),
-        db_(db),
-        limiter_(config_.rate_limit_per_minute),
+        credentials_(credentials),
+        state_(state),
         secure_cookie_(!IsLocalhost(config_)) {
     rp_.ids = {config_.rp_id};
     rp_.origins = config_.origins;
@@ -259,22 +258,41 @@ class App::Impl {
   }
 
   // ---- Sessions ----
-  std::optional<Session> CurrentSession(const httplib::Request& req, UnixSeconds now) {
+  // CurrentSession sets *out to the request's session, nullopt when it has
+  // none (no cookie, an unknown or expired id). False with the response
+  // already sent when the state store failed.
+  bool CurrentSession(const httplib::Request& req, httplib::Response& res, UnixSeconds now,
+                      std::optional<Session>* out) {
+    out->reset();
     const std::string id = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
     if (id.empty())
-      return std::nullopt;
-    return sessions_.Get(id, now);
+      return true;
+    auto session = state_.FindSession(id, now);
+    if (session.has_value()) {
+      *out = std::move(session).value();
+    } else if (session.error() != StoreError::kNotFound) {
+      SendStoreError(res, session.error());
+      return false;
+    }
+    return true;
   }
   // EnsureSession returns the current session or starts one (setting the
-  // cookie); nullopt only when the CSPRNG fails.
+  // cookie); nullopt with the response already sent when the state store
+  // (or the CSPRNG) failed.
   std::optional<Session> EnsureSession(const httplib::Request& req, httplib::Response& res,
                                        UnixSeconds now) {
-    if (auto session = CurrentSession(req, now); session.has_value())
-      return session;
-    auto session = sessions_.Create(now);
-    if (session.has_value())
-      SetSessionCookie(res, session->id);
-    return session;
+    std::optional<Session> current;
+    if (!CurrentSession(req, res, now, &current))
+      return std::nullopt;
+    if (current.has_value())
+      return current;
+    auto session = state_.CreateSession(now);
+    if (!session.has_value()) {
+      SendStoreError(res, session.error());
+      return std::nullopt;
+    }
+    SetSessionCookie(res, session->id);
+    return std::move(session).value();
   }
   void SetSessionCookie(httplib::Response& res, std::string_view id) {
     res.set_header("Set-Cookie", SessionCookieHeader(id, secure_cookie_));
@@ -283,23 +301,24 @@ class App::Impl {
   // cookie, and the 200 reply `body`.
   void SignInAndReply(httplib::Response& res, const std::string& session_id,
                       std::int64_t user_id, UnixSeconds now, const json& body) {
-    auto signed_in = sessions_.SignIn(session_id, user_id, now);
+    auto signed_in = state_.SignIn(session_id, user_id, now);
     if (!signed_in.has_value())
-      return SendError(res, 500, "internal_error", "CSPRNG failure");
+      return SendStoreError(res, signed_in.error());
     SetSessionCookie(res, signed_in->id);
     SendJson(res, 200, body);
   }
   // SignedInUser: the session's user, or 401 not_signed_in already sent.
   std::optional<std::pair<Session, User>> SignedInUser(const httplib::Request& req,
                                                        httplib::Response& res, UnixSeconds now) {
-    auto session = CurrentSession(req, now);
+    std::optional<Session> session;
+    if (!CurrentSession(req, res, now, &session))
+      return std::nullopt;
     if (session.has_value() && session->user_id.has_value()) {
-      User user;
-      const DbStatus status = db_.FindUserById(*session->user_id, &user);
-      if (status == DbStatus::kOk)
-        return std::make_pair(*session, user);
-      if (status == DbStatus::kError) {
-        SendDbError(res, status);
+      auto user = credentials_.FindUserById(*session->user_id);
+      if (user.has_value())
+        return std::make_pair(*session, std::move(user).value());
+      if (user.error() != StoreError::kNotFound) {
+        SendStoreError(res, user.error());
         return std::nullopt;
       }
     }
@@ -323,7 +342,12 @@ class App::Impl {
   }
 
   bool RateLimited(const httplib::Request& req, httplib::Response& res) {
-    if (limiter_.Allow(req.remote_addr, RateLimiter::Clock::now()))
+    const StoreResult<bool> allowed = state_.Allow(req.remote_addr);
+    if (!allowed.has_value()) {
+      SendStoreError(res, allowed.error());
+      return true;
+    }
+    if (*allowed)
       return false;
     res.set_header("Retry-After", "60");
     SendError(res, 429, "too_many_requests", "too many verification attempts; wait a minute");
@@ -352,7 +376,7 @@ class App::Impl {
       SendLibraryError(res, options.error());
       return;
     }
-    auto stored = challenges_.Put(ceremony, session.id, options->challenge, context, now);
+    auto stored = state_.Challenges().Put(ceremony, session.id, options->challenge, context, now);
     if (!stored.has_value()) {
       SendLibraryError(res, stored.error());
       return;
@@ -372,7 +396,7 @@ class App::Impl {
       SendError(res, 401, "challenge_not_found", "no session: request options first");
       return std::nullopt;
     }
-    auto issued = challenges_.Take(ceremony, session->id, now);
+    auto issued = state_.Challenges().Take(ceremony, session->id, now);
     if (!issued.has_value()) {
       SendLibraryError(res, issued.error());
       return std::nullopt;
@@ -411,19 +435,18 @@ class App::Impl {
     auto issued = TakeChallenge(res, passkey::Ceremony::kAuthentication, session, context, now);
     if (!issued.has_value())
       return std::nullopt;
-    StoredPasskey stored;
-    const DbStatus status = db_.FindPasskey(response->raw_id, &stored);
-    if (status == DbStatus::kNotFound ||
-        (status == DbStatus::kOk && owner.has_value() && stored.user_id != *owner)) {
+    auto stored = credentials_.FindPasskey(response->raw_id);
+    if ((!stored.has_value() && stored.error() == StoreError::kNotFound) ||
+        (stored.has_value() && owner.has_value() && stored->user_id != *owner)) {
       SendError(res, 401, "credential_not_found", not_found);
       return std::nullopt;
     }
-    if (status != DbStatus::kOk) {
-      SendDbError(res, status);
+    if (!stored.has_value()) {
+      SendStoreError(res, stored.error());
       return std::nullopt;
     }
     return AssertionInput{std::move(response).value(), std::move(issued).value(),
-                          std::move(stored)};
+                          std::move(stored).value()};
   }
 
   std::vector<passkey::CredentialDescriptor> Descriptors(
@@ -460,13 +483,19 @@ class App::Impl {
                    passkey::Base64UrlEncode(updated.id).c_str(),
                    updated.backup_state ? "true" : "false");
     }
-    const DbStatus status = db_.UpdateAfterAuthentication(updated, stored.record.sign_count);
-    if (status == DbStatus::kNotFound) {
+    const StoreResult<bool> applied =
+        credentials_.UpdateAfterSignIn(updated.id, stored.record.sign_count, updated);
+    if (!applied.has_value() && applied.error() == StoreError::kNotFound) {
       SendError(res, 401, "credential_not_found", "this passkey was removed");
       return false;
     }
-    if (status != DbStatus::kOk) {
-      SendDbError(res, status);
+    if (!applied.has_value()) {
+      SendStoreError(res, applied.error());
+      return false;
+    }
+    if (!*applied) {
+      SendError(res, 401, "sign_count_rollback",
+                "a concurrent sign-in used the same signature counter");
       return false;
     }
     return true;
@@ -523,11 +552,9 @@ class App::Impl {
   void DeletePasskey(const httplib::Request& req, httplib::Response& res);
 
   ServerConfig config_;
-  Database& db_;
+  CredentialStore& credentials_;
+  StateStore& state_;
   passkey::RelyingParty rp_;
-  RateLimiter limiter_;
-  SessionStore sessions_;
-  passkey::InMemoryChallengeStore challenges_;
   bool secure_cookie_;
   std::vector<Route> routes_;
 };
@@ -535,15 +562,16 @@ class App::Impl {
 void App::Impl::GetSession(const httplib::Request& req, httplib::Response& res) {
   const UnixSeconds now = Now();
   json body = {{"signedIn", false}, {"user", nullptr}, {"stepUpUntil", nullptr}};
-  auto session = CurrentSession(req, now);
+  std::optional<Session> session;
+  if (!CurrentSession(req, res, now, &session))
+    return;
   if (session.has_value() && session->user_id.has_value()) {
-    User user;
-    const DbStatus status = db_.FindUserById(*session->user_id, &user);
-    if (status == DbStatus::kError)
-      return SendDbError(res, status);
-    if (status == DbStatus::kOk) {
+    auto user = credentials_.FindUserById(*session->user_id);
+    if (!user.has_value() && user.error() != StoreError::kNotFound)
+      return SendStoreError(res, user.error());
+    if (user.has_value()) {
       body["signedIn"] = true;
-      body["user"] = UserJson(user);
+      body["user"] = UserJson(*user);
       if (session->step_up_until > now) {
         body["stepUpUntil"] = passkey::FormatTimestamp(session->step_up_until);
       }
@@ -559,7 +587,7 @@ void App::Impl::RegistrationOptions(const httplib::Request& req, httplib::Respon
     return;
   auto session = EnsureSession(req, res, now);
   if (!session.has_value())
-    return SendError(res, 500, "internal_error", "CSPRNG failure");
+    return;
 
   passkey::CreationOptionsParams params;
   params.rp_id = config_.rp_id;
@@ -570,15 +598,22 @@ void App::Impl::RegistrationOptions(const httplib::Request& req, httplib::Respon
   json context;
 
   User user;
-  const bool signed_in =
-      session->user_id.has_value() && db_.FindUserById(*session->user_id, &user) == DbStatus::kOk;
+  bool signed_in = false;
+  if (session->user_id.has_value()) {
+    auto found = credentials_.FindUserById(*session->user_id);
+    if (!found.has_value() && found.error() != StoreError::kNotFound)
+      return SendStoreError(res, found.error());
+    if (found.has_value()) {
+      user = std::move(found).value();
+      signed_in = true;
+    }
+  }
   if (signed_in) {
     // Adding a passkey to the signed-in account; the body is ignored.
-    std::vector<StoredPasskey> passkeys;
-    if (DbStatus status = db_.ListPasskeys(user.id, &passkeys); status != DbStatus::kOk) {
-      return SendDbError(res, status);
-    }
-    params.exclude_credentials = Descriptors(passkeys);
+    auto passkeys = credentials_.ListPasskeys(user.id);
+    if (!passkeys.has_value())
+      return SendStoreError(res, passkeys.error());
+    params.exclude_credentials = Descriptors(*passkeys);
     context = {{"mode", "add"}, {"userId", user.id}};
   } else {
     auto name = body->contains("username") ? ValidName((*body)["username"]) : std::nullopt;
@@ -595,12 +630,11 @@ void App::Impl::RegistrationOptions(const httplib::Request& req, httplib::Respon
                          "displayName: 1 to 64 characters, no control characters");
       }
     }
-    User existing;
-    const DbStatus status = db_.FindUserByName(*name, &existing);
-    if (status == DbStatus::kOk)
-      return SendDbError(res, DbStatus::kUsernameTaken);
-    if (status != DbStatus::kNotFound)
-      return SendDbError(res, status);
+    auto existing = credentials_.FindUserByName(*name);
+    if (existing.has_value())
+      return SendStoreError(res, StoreError::kUsernameTaken);
+    if (existing.error() != StoreError::kNotFound)
+      return SendStoreError(res, existing.error());
     auto handle = passkey::GenerateUserHandle();
     if (!handle.has_value())
       return SendLibraryError(res, handle.error());
@@ -623,7 +657,9 @@ void App::Impl::RegistrationVerify(const httplib::Request& req, httplib::Respons
   if (RateLimited(req, res))
     return;
   const UnixSeconds now = Now();
-  auto session = CurrentSession(req, now);
+  std::optional<Session> session;
+  if (!CurrentSession(req, res, now, &session))
+    return;
   auto response = passkey::ParseRegistrationResponseJson(req.body);
   if (!response.has_value())
     return SendLibraryError(res, response.error());
@@ -659,12 +695,12 @@ void App::Impl::RegistrationVerify(const httplib::Request& req, httplib::Respons
     if (session->user_id != user_id) {
       return SendError(res, 401, "not_signed_in", "the session changed during registration");
     }
-    if (DbStatus status = db_.AddPasskey(user_id, stored.name, stored.record);
-        status != DbStatus::kOk) {
-      if (status == DbStatus::kNotFound) {
+    if (StoreStatus added = credentials_.AddPasskey(user_id, stored.name, stored.record);
+        !added.has_value()) {
+      if (added.error() == StoreError::kNotFound) {
         return SendError(res, 401, "not_signed_in", "the account no longer exists");
       }
-      return SendDbError(res, status);
+      return SendStoreError(res, added.error());
     }
     stored.user_id = user_id;
     return SendJson(res, 200, {{"verified", true}, {"passkey", PasskeyJson(stored)}});
@@ -678,14 +714,12 @@ void App::Impl::RegistrationVerify(const httplib::Request& req, httplib::Respons
   user.name = context.value("name", std::string());
   user.display_name = context.value("displayName", std::string());
   user.created_at = now;
-  User created;
   // The user and the passkey are written in one transaction.
-  if (DbStatus status = db_.CreateUserWithPasskey(user, stored.name, stored.record, &created);
-      status != DbStatus::kOk) {
-    return SendDbError(res, status);
-  }
-  stored.user_id = created.id;
-  SignInAndReply(res, session->id, created.id, now,
+  auto created = credentials_.CreateUserWithPasskey(user, stored.name, stored.record);
+  if (!created.has_value())
+    return SendStoreError(res, created.error());
+  stored.user_id = created->id;
+  SignInAndReply(res, session->id, created->id, now,
                  {{"verified", true}, {"passkey", PasskeyJson(stored)}});
 }
 
@@ -693,7 +727,7 @@ void App::Impl::AuthenticationOptions(const httplib::Request& req, httplib::Resp
   const UnixSeconds now = Now();
   auto session = EnsureSession(req, res, now);
   if (!session.has_value())
-    return SendError(res, 500, "internal_error", "CSPRNG failure");
+    return;
   passkey::RequestOptionsParams params;
   params.rp_id = config_.rp_id;
   params.user_verification = passkey::UserVerification::kPreferred;
@@ -706,15 +740,18 @@ void App::Impl::AuthenticationVerify(const httplib::Request& req, httplib::Respo
   if (RateLimited(req, res))
     return;
   const UnixSeconds now = Now();
-  auto session = CurrentSession(req, now);
+  std::optional<Session> session;
+  if (!CurrentSession(req, res, now, &session))
+    return;
   auto input = ReadAssertion(req, res, session, kSignInContext, std::nullopt,
                              "no account has this passkey", now);
   if (!input.has_value())
     return;
   const auto& [response, issued, stored] = *input;
-  User user;
-  if (DbStatus status = db_.FindUserById(stored.user_id, &user); status != DbStatus::kOk)
-    return SendDbError(res, status);
+  auto found = credentials_.FindUserById(stored.user_id);
+  if (!found.has_value())
+    return SendStoreError(res, found.error());
+  const User& user = *found;
   // §7.2: "If the user was not identified before the authentication ceremony
   // was initiated, verify that response.userHandle is present" — and the
   // library checks it equals the owner's handle.
@@ -735,13 +772,12 @@ void App::Impl::StepUpOptions(const httplib::Request& req, httplib::Response& re
   if (!signed_in.has_value())
     return;
   const auto& [session, user] = *signed_in;
-  std::vector<StoredPasskey> passkeys;
-  if (DbStatus status = db_.ListPasskeys(user.id, &passkeys); status != DbStatus::kOk) {
-    return SendDbError(res, status);
-  }
+  auto passkeys = credentials_.ListPasskeys(user.id);
+  if (!passkeys.has_value())
+    return SendStoreError(res, passkeys.error());
   passkey::RequestOptionsParams params;
   params.rp_id = config_.rp_id;
-  params.allow_credentials = Descriptors(passkeys);
+  params.allow_credentials = Descriptors(*passkeys);
   params.user_verification = passkey::UserVerification::kRequired;
   SendOptions(res, passkey::Ceremony::kAuthentication, session,
               passkey::MakeAuthenticationOptions(params), kStepUpContext, now);
@@ -764,14 +800,20 @@ void App::Impl::StepUpVerify(const httplib::Request& req, httplib::Response& res
     return;
   }
   const UnixSeconds until = now + kStepUpSeconds;
-  sessions_.SetStepUp(session.id, until);
+  // A session removed meanwhile (signed out) keeps no step-up: fine.
+  if (StoreStatus set = state_.SetStepUp(session.id, until);
+      !set.has_value() && set.error() != StoreError::kNotFound) {
+    return SendStoreError(res, set.error());
+  }
   SendJson(res, 200, {{"verified", true}, {"stepUpUntil", passkey::FormatTimestamp(until)}});
 }
 
 void App::Impl::SignOut(const httplib::Request& req, httplib::Response& res) {
   const std::string id = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
-  if (!id.empty())
-    sessions_.Remove(id);
+  if (!id.empty()) {
+    if (StoreStatus removed = state_.RemoveSession(id); !removed.has_value())
+      return SendStoreError(res, removed.error());
+  }
   SetSessionCookie(res, "");
   res.status = 204;
 }
@@ -781,12 +823,11 @@ void App::Impl::ListPasskeys(const httplib::Request& req, httplib::Response& res
   if (!signed_in.has_value())
     return;
   const User& user = signed_in->second;
-  std::vector<StoredPasskey> passkeys;
-  if (DbStatus status = db_.ListPasskeys(user.id, &passkeys); status != DbStatus::kOk) {
-    return SendDbError(res, status);
-  }
+  auto passkeys = credentials_.ListPasskeys(user.id);
+  if (!passkeys.has_value())
+    return SendStoreError(res, passkeys.error());
   json list = json::array();
-  for (const StoredPasskey& passkey : passkeys)
+  for (const StoredPasskey& passkey : *passkeys)
     list.push_back(PasskeyJson(passkey));
   SendJson(res, 200, {{"user", UserJson(user)}, {"passkeys", std::move(list)}});
 }
@@ -804,14 +845,12 @@ void App::Impl::RenamePasskey(const httplib::Request& req, httplib::Response& re
     return SendError(res, 400, "invalid_request",
                      "name: 1 to 64 characters, no control characters");
   }
-  if (DbStatus status = db_.RenamePasskey(user_id, id, *name); status != DbStatus::kOk) {
-    return SendDbError(res, status);
-  }
-  StoredPasskey stored;
-  if (DbStatus status = db_.FindPasskey(id, &stored); status != DbStatus::kOk) {
-    return SendDbError(res, status);
-  }
-  SendJson(res, 200, PasskeyJson(stored));
+  if (StoreStatus renamed = credentials_.RenamePasskey(user_id, id, *name); !renamed.has_value())
+    return SendStoreError(res, renamed.error());
+  auto stored = credentials_.FindPasskey(id);
+  if (!stored.has_value())
+    return SendStoreError(res, stored.error());
+  SendJson(res, 200, PasskeyJson(*stored));
 }
 
 void App::Impl::DeletePasskey(const httplib::Request& req, httplib::Response& res) {
@@ -819,9 +858,8 @@ void App::Impl::DeletePasskey(const httplib::Request& req, httplib::Response& re
   if (!target.has_value())
     return;
   const auto& [user_id, id] = *target;
-  if (DbStatus status = db_.DeletePasskey(user_id, id); status != DbStatus::kOk) {
-    return SendDbError(res, status);
-  }
+  if (StoreStatus removed = credentials_.DeletePasskey(user_id, id); !removed.has_value())
+    return SendStoreError(res, removed.error());
   res.status = 204;
 }
 
@@ -1028,8 +1066,8 @@ bool App::Impl::Install(httplib::Server& server, std::string* error) {
   return true;
 }
 
-App::App(ServerConfig config, Database& db)
-    : impl_(std::make_unique<Impl>(std::move(config), db)) {}
+App::App(ServerConfig config, CredentialStore& credentials, StateStore& state)
+    : impl_(std::make_unique<Impl>(std::move(config), credentials, state)) {}
 App::~App() = default;
 
 bool App::Install(httplib::Server& server, std::string* error) {

@@ -17,11 +17,12 @@ class Server;
 
 namespace passkey_server {
 
-class Database;
+class CredentialStore;
+class StateStore;
 
 // ServerConfig: the command-line flags.
 struct ServerConfig {
-  std::string db_path;
+  std::string db_path;  // --db, without the "sqlite:" prefix
   std::string rp_id;
   std::string rp_name = "Passkey example";
   std::vector<std::string> origins;
@@ -43,10 +44,13 @@ inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;
 // kStepUpSeconds: how long a step-up assertion counts as fresh.
 inline constexpr std::int64_t kStepUpSeconds = 5 * 60;
 
-// App: the routes of one server. `db` must outlive it.
+// App: the routes of one server. It sees storage only through the two
+// interfaces (stores.h); `credentials` and `state` must outlive it.
+// config.rate_limit_per_minute is the state store's business (main.cc
+// passes it on).
 class App {
  public:
-  App(ServerConfig config, Database& db);
+  App(ServerConfig config, CredentialStore& credentials, StateStore& state);
   ~App();
   App(const App&) = delete;
   App& operator=(const App&) = delete;

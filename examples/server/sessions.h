@@ -1,4 +1,5 @@
-// In-memory sessions keyed by the `sid` cookie.
+// In-memory sessions keyed by the `sid` cookie (MemoryStateStore keeps its
+// sessions here).
 #ifndef PASSKEY_EXAMPLES_SERVER_SESSIONS_H_
 #define PASSKEY_EXAMPLES_SERVER_SESSIONS_H_
 
@@ -10,18 +11,12 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "stores.h"
+
 namespace passkey_server {
 
 // kSessionCookie: the cookie's name.
 inline constexpr std::string_view kSessionCookie = "sid";
-
-// Session: what the server knows about one browser.
-struct Session {
-  std::string id;                       // 32 random bytes, base64url
-  std::optional<std::int64_t> user_id;  // set once signed in
-  std::int64_t step_up_until = 0;       // unix seconds; 0 = never
-  std::int64_t last_seen = 0;
-};
 
 // SessionStore: a mutex-guarded map. Sessions idle longer than idle_ttl are
 // dropped; when max_sessions is reached the least recently seen goes first.

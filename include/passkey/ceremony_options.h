@@ -131,12 +131,29 @@ struct IssuedChallenge {
 // ChallengeStore: single-use challenges bound to a ceremony and a session.
 // At most one challenge is outstanding per (ceremony, session_id): a new Put
 // replaces the old one. Implementations must be thread-safe.
+//
+// The store may be shared by several server processes (a database or a
+// cache such as Redis); the contract is written for that case:
+// * Take is atomic across every process sharing the store: of any number of
+//   concurrent Takes of one challenge, at most one returns it (e.g. Redis
+//   GETDEL or a Lua script, SQL DELETE ... RETURNING). A challenge is never
+//   returned twice, whatever fails.
+// * Expiry is decided against `now` (the caller's clock, so all processes
+//   need roughly synchronised clocks); a store that also expires entries by
+//   itself (a TTL in the backend) may answer kChallengeNotFound instead of
+//   kChallengeExpired for an expired challenge. Both mean "refuse".
+// * kUnavailable: the backend did not answer or failed (connection refused,
+//   timeout, I/O error). Nothing can be concluded: a failed Put may not have
+//   stored the challenge, a failed Take may still have consumed it. Never
+//   report an unreachable backend as kChallengeNotFound (that would read as
+//   a replay) or kInternal. InMemoryChallengeStore never returns it.
 class ChallengeStore {
  public:
   virtual ~ChallengeStore() = default;
   // Put remembers `challenge` for (ceremony, session_id) until now + ttl.
   // kInvalidArgument for an empty session_id or challenge (InMemory also
-  // caps session_id at 512 bytes, challenge at 1024, context at 4096).
+  // caps session_id at 512 bytes, challenge at 1024, context at 4096);
+  // kUnavailable when a remote store cannot be reached.
   virtual Status Put(Ceremony ceremony, std::string_view session_id,
                      const Bytes& challenge, std::string_view context,
                      UnixSeconds now) = 0;
@@ -144,7 +161,8 @@ class ChallengeStore {
   // kChallengeNotFound when none is outstanding (never issued, already
   // taken, or issued for the other ceremony); kChallengeExpired when it was
   // issued more than ttl ago (it is removed too). Valid through
-  // expires_at inclusive: expired when now > issued + ttl.
+  // expires_at inclusive: expired when now > issued + ttl. kUnavailable
+  // when a remote store cannot be reached.
   virtual Result<IssuedChallenge> Take(Ceremony ceremony,
                                        std::string_view session_id,
                                        UnixSeconds now) = 0;

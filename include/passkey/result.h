@@ -86,6 +86,9 @@ enum class ErrorCode : std::uint16_t {
   // WebAuthn L3 §7.2 steps 5–6 (issue #16).
   kCredentialNotAllowed,          // "credential_not_allowed": not in allowCredentials
   kUserHandleMissing,             // "user_handle_missing": discoverable flow, no userHandle
+  // A store the call depends on (e.g. a remote ChallengeStore) did not
+  // answer or failed: nothing was decided; the caller may retry later.
+  kUnavailable,                   // "unavailable"
 };
 
 // ErrorCodeName returns the stable snake_case name of `code`, or

@@ -17,48 +17,14 @@
 #include "db.h"
 #include "rate_limiter.h"
 #include "sessions.h"
+#include "store_test_util.h"
 
 namespace passkey_server {
 namespace {
 
-// TempDir: a fresh directory, removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "passkey-server-XXXXXX").string();
-    path_ = mkdtemp(pattern.data()) != nullptr ? pattern : std::string();
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty())
-      std::filesystem::remove_all(path_, ignored);
-  }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-passkey::CredentialRecord Record(std::uint8_t id_byte, std::uint32_t sign_count = 0) {
-  passkey::CredentialRecord record;
-  record.id = passkey::Bytes(16, id_byte);
-  record.public_key = {0xa1, 0x01, 0x02};  // stored opaquely by the server
-  record.sign_count = sign_count;
-  record.backup_eligible = true;
-  record.backup_state = true;
-  record.created_at = 1700000000;
-  return record;
-}
-
-User NewUser(const std::string& name, std::uint8_t handle_byte) {
-  User user;
-  user.handle = passkey::Bytes(32, handle_byte);
-  user.name = name;
-  user.display_name = name + " Example";
-  user.created_at = 1700000000;
-  return user;
-}
+using test_util::NewUser;
+using test_util::Record;
+using test_util::TempDir;
 
 class DatabaseTest : public ::testing::Test {
  protected:
