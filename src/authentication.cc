@@ -130,7 +130,12 @@ Result<AuthenticationResult> VerifyAssertion(const AuthenticationOptions& option
                   "the credential was registered for RP ID '" + record.rp_id.substr(0, 64) +
                       "', which is not among the configured RP IDs");
     }
-    PASSKEY_RETURN_IF_ERROR(internal::MatchRpIdHash(auth_data, {record.rp_id}));
+    if (!internal::ConstantTimeEquals(auth_data.rp_id_hash,
+                                      internal::Sha256(AsBytes(record.rp_id)))) {
+      return Fail(ErrorCode::kRpIdMismatch,
+                  "rpIdHash is not SHA-256 of the credential's RP ID (expected '" +
+                      record.rp_id.substr(0, 64) + "')");
+    }
   } else {
     PASSKEY_RETURN_IF_ERROR(internal::MatchRpIdHash(auth_data, options.rp.ids));
   }

@@ -431,16 +431,12 @@ Status ReadHints(const json& value, std::string_view name, std::vector<Credentia
   std::vector<std::string> names;
   if (Status read = ReadStrings(value, name, &names); !read.has_value()) return read;
   std::vector<CredentialHint> hints;
-  for (const std::string& hint : names) {
-    if (hint == "security-key") {
-      hints.push_back(CredentialHint::kSecurityKey);
-    } else if (hint == "client-device") {
-      hints.push_back(CredentialHint::kClientDevice);
-    } else if (hint == "hybrid") {
-      hints.push_back(CredentialHint::kHybrid);
-    } else {
+  for (const std::string& text : names) {
+    const std::optional<CredentialHint> hint = ParseCredentialHint(text);
+    if (!hint.has_value()) {
       return WrongType(name, "an array of \"security-key\", \"client-device\" or \"hybrid\"");
     }
+    hints.push_back(*hint);
   }
   *out = std::move(hints);
   return OkStatus();
@@ -500,15 +496,11 @@ constexpr CreationSpec kCreationMembers[] = {
      [](const json& v, std::string_view n, CreationConfig* c) -> Status {
        std::string text;
        if (Status read = ReadString(v, n, &text); !read.has_value()) return read;
-       if (text == "required") {
-         c->params.resident_key = ResidentKeyRequirement::kRequired;
-       } else if (text == "preferred") {
-         c->params.resident_key = ResidentKeyRequirement::kPreferred;
-       } else if (text == "discouraged") {
-         c->params.resident_key = ResidentKeyRequirement::kDiscouraged;
-       } else {
+       const std::optional<ResidentKeyRequirement> resident_key = ParseResidentKeyRequirement(text);
+       if (!resident_key.has_value()) {
          return WrongType(n, "\"required\", \"preferred\" or \"discouraged\"");
        }
+       c->params.resident_key = *resident_key;
        return OkStatus();
      }},
     {"userVerification",
@@ -520,17 +512,11 @@ constexpr CreationSpec kCreationMembers[] = {
      [](const json& v, std::string_view n, CreationConfig* c) -> Status {
        std::string text;
        if (Status read = ReadString(v, n, &text); !read.has_value()) return read;
-       if (text == "none") {
-         c->params.attestation = AttestationConveyance::kNone;
-       } else if (text == "indirect") {
-         c->params.attestation = AttestationConveyance::kIndirect;
-       } else if (text == "direct") {
-         c->params.attestation = AttestationConveyance::kDirect;
-       } else if (text == "enterprise") {
-         c->params.attestation = AttestationConveyance::kEnterprise;
-       } else {
+       const std::optional<AttestationConveyance> attestation = ParseAttestationConveyance(text);
+       if (!attestation.has_value()) {
          return WrongType(n, "\"none\", \"indirect\", \"direct\" or \"enterprise\"");
        }
+       c->params.attestation = *attestation;
        return OkStatus();
      }},
     {"attestationFormats",

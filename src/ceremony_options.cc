@@ -237,6 +237,34 @@ std::string Serialize(const Json& json) {
 
 }  // namespace
 
+// The parsers invert the *Name tables above, so each spelling is written
+// once.
+std::optional<ResidentKeyRequirement> ParseResidentKeyRequirement(std::string_view name) noexcept {
+  for (const ResidentKeyRequirement value :
+       {ResidentKeyRequirement::kDiscouraged, ResidentKeyRequirement::kPreferred,
+        ResidentKeyRequirement::kRequired}) {
+    if (ResidentKeyName(value) == name) return value;
+  }
+  return std::nullopt;
+}
+
+std::optional<AttestationConveyance> ParseAttestationConveyance(std::string_view name) noexcept {
+  for (const AttestationConveyance value :
+       {AttestationConveyance::kNone, AttestationConveyance::kIndirect,
+        AttestationConveyance::kDirect, AttestationConveyance::kEnterprise}) {
+    if (AttestationName(value) == name) return value;
+  }
+  return std::nullopt;
+}
+
+std::optional<CredentialHint> ParseCredentialHint(std::string_view name) noexcept {
+  for (const CredentialHint value :
+       {CredentialHint::kSecurityKey, CredentialHint::kClientDevice, CredentialHint::kHybrid}) {
+    if (HintName(value) == name) return value;
+  }
+  return std::nullopt;
+}
+
 std::vector<CoseAlgorithm> SupportedAlgorithms(bool include_rs1) {
   std::vector<CoseAlgorithm> out;
   out.reserve(kPreferenceOrder.size() + 1);

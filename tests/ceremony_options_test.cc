@@ -635,3 +635,27 @@ INSTANTIATE_TEST_SUITE_P(EverySupportedAlgorithm, OptionsRoundTripTest,
 
 }  // namespace
 }  // namespace passkey
+
+namespace passkey {
+namespace {
+
+// The parsers read back exactly what MakeRegistrationOptions /
+// MakeAuthenticationOptions write, and nothing else.
+TEST(CeremonyOptionsParseTest, EnumParsersAcceptTheSpecSpellingsOnly) {
+  EXPECT_EQ(ParseResidentKeyRequirement("required"), ResidentKeyRequirement::kRequired);
+  EXPECT_EQ(ParseResidentKeyRequirement("preferred"), ResidentKeyRequirement::kPreferred);
+  EXPECT_EQ(ParseResidentKeyRequirement("discouraged"), ResidentKeyRequirement::kDiscouraged);
+  EXPECT_EQ(ParseResidentKeyRequirement("Required"), std::nullopt);
+  EXPECT_EQ(ParseAttestationConveyance("none"), AttestationConveyance::kNone);
+  EXPECT_EQ(ParseAttestationConveyance("indirect"), AttestationConveyance::kIndirect);
+  EXPECT_EQ(ParseAttestationConveyance("direct"), AttestationConveyance::kDirect);
+  EXPECT_EQ(ParseAttestationConveyance("enterprise"), AttestationConveyance::kEnterprise);
+  EXPECT_EQ(ParseAttestationConveyance(""), std::nullopt);
+  EXPECT_EQ(ParseCredentialHint("security-key"), CredentialHint::kSecurityKey);
+  EXPECT_EQ(ParseCredentialHint("client-device"), CredentialHint::kClientDevice);
+  EXPECT_EQ(ParseCredentialHint("hybrid"), CredentialHint::kHybrid);
+  EXPECT_EQ(ParseCredentialHint("usb"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace passkey

@@ -32,6 +32,14 @@ enum class AttestationConveyance { kNone, kIndirect, kDirect, kEnterprise };
 // §5.8.7 PublicKeyCredentialHint.
 enum class CredentialHint { kSecurityKey, kClientDevice, kHybrid };
 
+// ParseResidentKeyRequirement / ParseAttestationConveyance /
+// ParseCredentialHint read the spec's string values ("required",
+// "enterprise", "security-key", …), the same spellings the options JSON
+// carries; nullopt for anything else.
+std::optional<ResidentKeyRequirement> ParseResidentKeyRequirement(std::string_view name) noexcept;
+std::optional<AttestationConveyance> ParseAttestationConveyance(std::string_view name) noexcept;
+std::optional<CredentialHint> ParseCredentialHint(std::string_view name) noexcept;
+
 // §5.8.3 PublicKeyCredentialDescriptor, for excludeCredentials and
 // allowCredentials.
 struct CredentialDescriptor {

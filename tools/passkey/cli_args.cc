@@ -742,16 +742,12 @@ bool ParseDescriptor(std::string_view flag, const std::string& value, Credential
 }
 
 bool ParseHint(const std::string& value, CredentialHint* out, std::string* error) {
-  if (value == "security-key") {
-    *out = CredentialHint::kSecurityKey;
-  } else if (value == "client-device") {
-    *out = CredentialHint::kClientDevice;
-  } else if (value == "hybrid") {
-    *out = CredentialHint::kHybrid;
-  } else {
+  const std::optional<CredentialHint> hint = ParseCredentialHint(value);
+  if (!hint.has_value()) {
     *error = "--hint must be security-key, client-device or hybrid";
     return false;
   }
+  *out = *hint;
   return true;
 }
 
@@ -866,16 +862,13 @@ bool ParseOptionsArgs(const std::vector<std::string>& args, OptionsArgs* out,
       }
       creation.authenticator_attachment = *attachment;
     } else if (name == "--resident-key") {
-      if (value == "required") {
-        creation.resident_key = ResidentKeyRequirement::kRequired;
-      } else if (value == "preferred") {
-        creation.resident_key = ResidentKeyRequirement::kPreferred;
-      } else if (value == "discouraged") {
-        creation.resident_key = ResidentKeyRequirement::kDiscouraged;
-      } else {
+      const std::optional<ResidentKeyRequirement> resident_key =
+          ParseResidentKeyRequirement(value);
+      if (!resident_key.has_value()) {
         *error = "--resident-key must be required, preferred or discouraged";
         return false;
       }
+      creation.resident_key = *resident_key;
     } else if (name == "--user-verification") {
       const std::optional<UserVerification> uv = ParseUserVerification(value);
       if (!uv.has_value()) {
@@ -888,18 +881,12 @@ bool ParseOptionsArgs(const std::vector<std::string>& args, OptionsArgs* out,
       if (!ParseHint(value, &hint, error)) return false;
       (registration ? creation.hints : request.hints).push_back(hint);
     } else if (name == "--attestation") {
-      if (value == "none") {
-        creation.attestation = AttestationConveyance::kNone;
-      } else if (value == "indirect") {
-        creation.attestation = AttestationConveyance::kIndirect;
-      } else if (value == "direct") {
-        creation.attestation = AttestationConveyance::kDirect;
-      } else if (value == "enterprise") {
-        creation.attestation = AttestationConveyance::kEnterprise;
-      } else {
+      const std::optional<AttestationConveyance> attestation = ParseAttestationConveyance(value);
+      if (!attestation.has_value()) {
         *error = "--attestation must be none, indirect, direct or enterprise";
         return false;
       }
+      creation.attestation = *attestation;
     } else if (name == "--attestation-format") {
       creation.attestation_formats.push_back(value);
     } else if (name == "--timeout") {
