@@ -11,6 +11,9 @@ packages=(
   clang-14 libclang-rt-14-dev
   libbenchmark-dev
   libcpp-httplib-dev libsqlite3-dev
+  postgresql-15 libpq-dev redis-server libhiredis-dev
+  python3 python3-pytest python3-cffi python3-fido2
+  golang-go
   chromium
 )
 # Node.js and npm for the browser e2e tests (examples/server/e2e), only when
