@@ -14,6 +14,11 @@
 //   ParseAuthenticatorData, ParseCoseKey, ParseClientData,
 //   ParseAttestationObject              the parsers alone
 //   VerifyAuthenticationPrepared/ES256/real_time/threads:{1,2}   scaling
+//   CApi/VerifyAuthenticationPrepared/<ALG>  the C API's path
+//                                       (passkey_verify_authentication_prepared:
+//                                       options JSON and response JSON in,
+//                                       result JSON out and freed), to compare
+//                                       with VerifyAuthenticationPrepared/<ALG>
 // Every benchmark reports items_per_second (one item = one ceremony).
 #include <benchmark/benchmark.h>
 
@@ -30,6 +35,7 @@
 #include <vector>
 
 #include <passkey/passkey.h>
+#include <passkey/passkey_c.h>
 #include <passkey/testing/software_authenticator.h>
 
 #include "attestation_object.h"
@@ -309,6 +315,34 @@ void BM_VerifyAuthenticationPrepared(benchmark::State& state, CoseAlgorithm alg)
   state.SetItemsProcessed(state.iterations());
 }
 
+// The same verification through the C API, as a binding calls it: the
+// options as JSON (parsed per call), the prepared handle, the result as JSON
+// (the updated record included) allocated and freed per call.
+void BM_CApiVerifyAuthenticationPrepared(benchmark::State& state, CoseAlgorithm alg) {
+  Fixture& f = Get(alg);
+  passkey_error err = PASSKEY_ERROR_INIT;
+  passkey_credential* credential = nullptr;
+  const std::string record_json = passkey::CredentialRecordToJson(f.record);
+  if (passkey_credential_prepare(record_json.c_str(), &credential, &err) != 0)
+    Die(std::string("passkey_credential_prepare: ") + err.message);
+  const std::string options_json =
+      R"({"rpIds":["example.com"],"origins":["https://example.com"],"challenge":")" +
+      passkey::Base64UrlEncode(f.authentication_options.challenge) + R"(","now":1767225600})";
+  for (auto _ : state) {
+    char* result = nullptr;
+    if (passkey_verify_authentication_prepared(options_json.c_str(), credential,
+                                               f.assertion_json.c_str(), &result, &err) != 0) {
+      state.SkipWithError(err.message);
+      break;
+    }
+    benchmark::DoNotOptimize(result);
+    passkey_string_free(result);
+  }
+  passkey_credential_free(credential);
+  passkey_error_clear(&err);
+  state.SetItemsProcessed(state.iterations());
+}
+
 void BM_VerifyRegistration(benchmark::State& state, CoseAlgorithm alg, bool packed) {
   Fixture& f = Get(alg);
   const std::string& json = packed ? f.registration_packed_json : f.registration_none_json;
@@ -381,6 +415,8 @@ void RegisterAll() {
                                  BM_VerifyAuthentication, a.alg);
     benchmark::RegisterBenchmark(("VerifyAuthenticationPrepared/" + name).c_str(),
                                  BM_VerifyAuthenticationPrepared, a.alg);
+    benchmark::RegisterBenchmark(("CApi/VerifyAuthenticationPrepared/" + name).c_str(),
+                                 BM_CApiVerifyAuthenticationPrepared, a.alg);
   }
   for (const Algorithm& a : kAlgorithms) {
     const std::string name = a.name;

@@ -12,8 +12,8 @@ set(PASSKEY_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/passkey"
 mark_as_advanced(PASSKEY_INSTALL_CMAKEDIR)
 
 set(_passkey_install_targets passkey)
-if(TARGET passkey_c)
-  list(APPEND _passkey_install_targets passkey_c)  # libpasskey_c.so: the C API
+if(TARGET passkey_shared)
+  list(APPEND _passkey_install_targets passkey_shared)  # libpasskey.so (C and C++ API)
 endif()
 install(TARGETS ${_passkey_install_targets}
   EXPORT passkeyTargets

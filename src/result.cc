@@ -91,13 +91,13 @@ bool ErrorCodeFromName(std::string_view name, ErrorCode* out) noexcept {
   return false;
 }
 
-namespace internal {
+namespace detail {
 void AbortBadResultAccess(bool wanted_value) noexcept {
   std::fputs(wanted_value ? "passkey: value() called on a failed Result\n"
                           : "passkey: error() called on a successful Result\n",
              stderr);
   std::abort();
 }
-}  // namespace internal
+}  // namespace detail
 
 }  // namespace passkey

@@ -72,8 +72,9 @@
 extern "C" {
 #endif
 
-/* PASSKEY_C_EXPORT marks the functions libpasskey_c.so exports (it is
- * built with hidden visibility and an export list). */
+/* PASSKEY_C_EXPORT marks the C API's functions: default visibility, so they
+ * stay exported from libpasskey.so (whose export list is src/passkey.map)
+ * even in a build with -fvisibility=hidden. */
 #if defined(__GNUC__) || defined(__clang__)
 #define PASSKEY_C_EXPORT __attribute__((visibility("default")))
 #else

@@ -119,9 +119,11 @@ class Unexpected {
   Error error_;
 };
 
-namespace internal {
+// detail: what the inline templates below call into the library for. Part of
+// the ABI (libpasskey.so exports it), not of the API.
+namespace detail {
 [[noreturn]] void AbortBadResultAccess(bool wanted_value) noexcept;
-}  // namespace internal
+}  // namespace detail
 
 // Result<T>: a T or an Error, with std::expected's member names. Deliberate
 // deviations (as Chromium's base::expected): no operator bool, and accessing
@@ -137,23 +139,23 @@ class [[nodiscard]] Result {
   bool has_value() const noexcept { return storage_.index() == 0; }
 
   T& value() & {
-    if (!has_value()) internal::AbortBadResultAccess(true);
+    if (!has_value()) detail::AbortBadResultAccess(true);
     return *std::get_if<0>(&storage_);
   }
   const T& value() const& {
-    if (!has_value()) internal::AbortBadResultAccess(true);
+    if (!has_value()) detail::AbortBadResultAccess(true);
     return *std::get_if<0>(&storage_);
   }
   T&& value() && {
-    if (!has_value()) internal::AbortBadResultAccess(true);
+    if (!has_value()) detail::AbortBadResultAccess(true);
     return std::move(*std::get_if<0>(&storage_));
   }
   const Error& error() const& {
-    if (has_value()) internal::AbortBadResultAccess(false);
+    if (has_value()) detail::AbortBadResultAccess(false);
     return *std::get_if<1>(&storage_);
   }
   Error&& error() && {
-    if (has_value()) internal::AbortBadResultAccess(false);
+    if (has_value()) detail::AbortBadResultAccess(false);
     return std::move(*std::get_if<1>(&storage_));
   }
 
@@ -177,14 +179,14 @@ class [[nodiscard]] Result<void> {
 
   bool has_value() const noexcept { return !has_error_; }
   void value() const {
-    if (has_error_) internal::AbortBadResultAccess(true);
+    if (has_error_) detail::AbortBadResultAccess(true);
   }
   const Error& error() const& {
-    if (!has_error_) internal::AbortBadResultAccess(false);
+    if (!has_error_) detail::AbortBadResultAccess(false);
     return error_;
   }
   Error&& error() && {
-    if (!has_error_) internal::AbortBadResultAccess(false);
+    if (!has_error_) detail::AbortBadResultAccess(false);
     return std::move(error_);
   }
 

@@ -3,7 +3,7 @@
 #
 # cmake -DPASSKEY_BUILD_DIR=… -DCONSUMER_SOURCE_DIR=… -DWORK_DIR=… -DLIBDIR=…
 #       -DINCLUDEDIR=… -DCXX_COMPILER=… -DC_COMPILER=… -DGENERATOR=… [-DSANITIZE=…]
-#       [-DC_SHARED=ON: libpasskey_c.so was built]
+#       [-DSHARED=ON: libpasskey.so was built]
 #       -P run_install_test.cmake
 foreach(var PASSKEY_BUILD_DIR CONSUMER_SOURCE_DIR WORK_DIR LIBDIR INCLUDEDIR
             CXX_COMPILER C_COMPILER GENERATOR)
@@ -41,8 +41,8 @@ foreach(f "${INCLUDEDIR}/passkey/passkey.h"
     message(FATAL_ERROR "install_consumer: ${f} was not installed")
   endif()
 endforeach()
-if(C_SHARED AND NOT EXISTS "${prefix}/${LIBDIR}/libpasskey_c.so")
-  message(FATAL_ERROR "install_consumer: ${LIBDIR}/libpasskey_c.so was not installed")
+if(SHARED AND NOT EXISTS "${prefix}/${LIBDIR}/libpasskey.so")
+  message(FATAL_ERROR "install_consumer: ${LIBDIR}/libpasskey.so was not installed")
 endif()
 if(EXISTS "${prefix}/${INCLUDEDIR}/passkey/testing")
   message(FATAL_ERROR "install_consumer: include/passkey/testing must not be installed")
@@ -71,7 +71,8 @@ run(${env} ${CMAKE_COMMAND} --build "${build}")
 run(${env} "${build}/consumer_cmake")
 run(${env} "${build}/consumer_pkgconfig")
 run(${env} "${build}/consumer_c")
-if(C_SHARED)
+if(SHARED)
   run(${env} "${build}/consumer_c_shared")
+  run(${env} "${build}/consumer_cxx_shared")
 endif()
 message(STATUS "install_consumer: find_package(passkey) and pkg-config passkey both work, from C++ and C")
