@@ -1,0 +1,3 @@
+module passkey.dev/passkey
+
+go 1.19
