@@ -1,0 +1,279 @@
+// PostgresCredentialStore against a real PostgreSQL server (a throw-away
+// cluster this binary starts once, see postgres_cluster.h): the
+// CredentialStore contract, several stores (servers) on one database, the
+// migration lock, a schema newer than the build, kUnavailable while the
+// server is down and recovery after it returns, and passkey-server's
+// --db postgresql:// flag. Exits 77 (ctest: skipped) when PostgreSQL is not
+// installed.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <httplib.h>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <passkey/bytes.h>
+#include <passkey/credential_record.h>
+
+#include "credential_store_contract.h"
+#include "postgres_cluster.h"
+#include "postgres_credential_store.h"
+#include "server_process.h"
+#include "store_test_util.h"
+#include "stores.h"
+
+namespace passkey_server {
+namespace {
+
+using test_util::NewUser;
+using test_util::PostgresCluster;
+using test_util::Record;
+using test_util::ServerProcess;
+using test_util::TempDir;
+
+// The cluster every test uses (started by main).
+PostgresCluster* cluster = nullptr;
+
+// FreshDatabase: the URL of a new, empty database.
+std::string FreshDatabase() {
+  static std::atomic<int> next{0};
+  const std::string name = "passkey_test_" + std::to_string(next++);
+  std::string error;
+  EXPECT_TRUE(cluster->CreateDatabase(name, &error)) << error;
+  return cluster->Url(name);
+}
+
+std::unique_ptr<PostgresCredentialStore> OpenStore(const std::string& url, std::string* error,
+                                                   PostgresCredentialStore::Options options = {}) {
+  return PostgresCredentialStore::Open(url, options, error);
+}
+
+// PostgresBackend: a fresh database per test.
+struct PostgresBackend {
+  static constexpr int kSchemaVersion = PostgresCredentialStore::kSchemaVersion;
+  std::unique_ptr<CredentialStore> Open(std::string* error) {
+    return OpenStore(FreshDatabase(), error);
+  }
+};
+
+INSTANTIATE_TYPED_TEST_SUITE_P(Postgres, CredentialStoreTest, PostgresBackend);
+
+TEST(PostgresStoreTest, NamesIgnoreAsciiCaseOnlyLikeSqlite) {
+  std::string error;
+  auto store = OpenStore(FreshDatabase(), &error);
+  ASSERT_NE(store, nullptr) << error;
+  // C.UTF-8 folds É to é, lower(... COLLATE "C") does not: like SQLite's
+  // NOCASE, "Émile" and "émile" are two names.
+  ASSERT_TRUE(
+      store->CreateUserWithPasskey(NewUser("\xc3\x89mile", 1), "Key", Record(1)).has_value());
+  auto other = store->CreateUserWithPasskey(NewUser("\xc3\xa9mile", 2), "Key", Record(2));
+  EXPECT_TRUE(other.has_value());
+  auto taken = store->CreateUserWithPasskey(NewUser("\xc3\x89MILE", 3), "Key", Record(3));
+  ASSERT_FALSE(taken.has_value());
+  EXPECT_EQ(taken.error(), StoreError::kUsernameTaken);
+}
+
+TEST(PostgresStoreTest, TwoServersShareUsersAndTheCounterCheck) {
+  const std::string url = FreshDatabase();
+  std::string error;
+  auto first = OpenStore(url, &error);
+  ASSERT_NE(first, nullptr) << error;
+  auto second = OpenStore(url, &error);  // migrated already: a no-op
+  ASSERT_NE(second, nullptr) << error;
+  auto alice = first->CreateUserWithPasskey(NewUser("alice", 1), "Key", Record(7, 5));
+  ASSERT_TRUE(alice.has_value());
+  auto seen = second->FindUserByName("alice");
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->id, alice->id);
+  auto again = second->CreateUserWithPasskey(NewUser("ALICE", 2), "Key", Record(8));
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error(), StoreError::kUsernameTaken);
+
+  // Sign-ins verified against counter 5 on both servers at once: one wins.
+  std::atomic<int> applied{0};
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      CredentialStore& store = t % 2 == 0 ? *first : *second;
+      const passkey::CredentialRecord next = Record(7, 6 + static_cast<std::uint32_t>(t));
+      auto result = store.UpdateAfterSignIn(next.id, 5, next);
+      if (result.has_value())
+        ++(*result ? applied : refused);
+    });
+  }
+  for (std::thread& thread : threads)
+    thread.join();
+  EXPECT_EQ(applied.load(), 1);
+  EXPECT_EQ(refused.load(), 5);
+}
+
+TEST(PostgresStoreTest, ServersStartingTogetherMigrateOnce) {
+  const std::string url = FreshDatabase();
+  constexpr std::size_t kServers = 4;
+  std::vector<std::unique_ptr<PostgresCredentialStore>> stores(kServers);
+  std::vector<std::string> errors(kServers);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < kServers; ++i)
+    threads.emplace_back([&, i] { stores[i] = OpenStore(url, &errors[i]); });
+  for (std::thread& thread : threads)
+    thread.join();
+  for (std::size_t i = 0; i < kServers; ++i) {
+    ASSERT_NE(stores[i], nullptr) << errors[i];
+    auto version = stores[i]->SchemaVersion();
+    ASSERT_TRUE(version.has_value());
+    EXPECT_EQ(*version, PostgresCredentialStore::kSchemaVersion);
+  }
+}
+
+TEST(PostgresStoreTest, RefusesASchemaNewerThanTheBuild) {
+  const std::string url = FreshDatabase();
+  std::string error;
+  auto store = OpenStore(url, &error);
+  ASSERT_NE(store, nullptr) << error;
+  const std::string name = url.substr(url.rfind('/') + 1);
+  ASSERT_TRUE(
+      cluster->Exec(name, "INSERT INTO schema_migrations (version, name) VALUES (99, 'x')", &error))
+      << error;
+  StoreStatus migrate = store->Migrate();
+  ASSERT_FALSE(migrate.has_value());
+  EXPECT_EQ(migrate.error(), StoreError::kInternal);
+  EXPECT_EQ(OpenStore(url, &error), nullptr);
+  EXPECT_NE(error.find("schema version 99 is newer"), std::string::npos) << error;
+}
+
+TEST(PostgresStoreTest, AnUnreachableServerFailsOpen) {
+  std::string error;
+  // Port 1: privileged, nothing listens there; connection refused.
+  PostgresCredentialStore::Options options;
+  options.connect_timeout_seconds = 2;
+  EXPECT_EQ(OpenStore("postgresql://passkey:hunter2@127.0.0.1:1/none", &error, options), nullptr);
+  EXPECT_FALSE(error.empty());
+  EXPECT_EQ(error.find("hunter2"), std::string::npos) << "no password in messages: " << error;
+}
+
+// Runs last among the store tests (it stops and restarts the cluster).
+TEST(PostgresStoreTest, UnavailableWhileTheServerIsDownThenRecovers) {
+  std::string error;
+  auto store = OpenStore(FreshDatabase(), &error);
+  ASSERT_NE(store, nullptr) << error;
+  auto alice = store->CreateUserWithPasskey(NewUser("alice", 1), "Key", Record(7, 5));
+  ASSERT_TRUE(alice.has_value());
+  ASSERT_TRUE(store->FindPasskey(Record(7).id).has_value());  // a pooled connection
+
+  ASSERT_TRUE(cluster->Stop());
+  auto find = store->FindUserByName("alice");
+  ASSERT_FALSE(find.has_value());
+  EXPECT_EQ(find.error(), StoreError::kUnavailable);
+  auto update = store->UpdateAfterSignIn(Record(7).id, 5, Record(7, 6));
+  ASSERT_FALSE(update.has_value());
+  EXPECT_EQ(update.error(), StoreError::kUnavailable);
+  auto create = store->CreateUserWithPasskey(NewUser("bob", 2), "Key", Record(8));
+  ASSERT_FALSE(create.has_value());
+  EXPECT_EQ(create.error(), StoreError::kUnavailable);
+
+  ASSERT_TRUE(cluster->Restart(&error)) << error;
+  auto back = store->FindUserByName("alice");
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->id, alice->id);
+  auto applied = store->UpdateAfterSignIn(Record(7).id, 5, Record(7, 6));
+  ASSERT_TRUE(applied.has_value());
+  EXPECT_TRUE(*applied);
+}
+
+TEST(PostgresStoreTest, ARestartedServerIsReconnectedForReadsWithout503) {
+  std::string error;
+  auto store = OpenStore(FreshDatabase(), &error);
+  ASSERT_NE(store, nullptr) << error;
+  ASSERT_TRUE(store->CreateUserWithPasskey(NewUser("alice", 1), "Key", Record(7)).has_value());
+  // The pooled connection dies with the restart; the next read is retried
+  // on a new connection instead of answering kUnavailable.
+  ASSERT_TRUE(cluster->Stop());
+  ASSERT_TRUE(cluster->Restart(&error)) << error;
+  auto find = store->FindUserByName("alice");
+  EXPECT_TRUE(find.has_value());
+}
+
+// ---- passkey-server --db postgresql:// ----
+
+TEST(PostgresFlagTest, TwoServersOnOneDatabaseSeeTheSameUsers) {
+  TempDir first_dir;
+  TempDir second_dir;
+  ASSERT_FALSE(first_dir.path().empty() || second_dir.path().empty());
+  const std::string url = FreshDatabase();
+  auto first = ServerProcess::Start(first_dir.path(), {"--db", url});
+  ASSERT_NE(first, nullptr) << "the first server did not start";
+  auto second = ServerProcess::Start(second_dir.path(), {"--db", url});
+  ASSERT_NE(second, nullptr) << "the second server did not start";
+  // A user created through the store is taken on both servers.
+  std::string error;
+  auto store = OpenStore(url, &error);
+  ASSERT_NE(store, nullptr) << error;
+  ASSERT_TRUE(store->CreateUserWithPasskey(NewUser("alice", 1), "Key", Record(1)).has_value());
+  for (ServerProcess* server : {first.get(), second.get()}) {
+    httplib::Client client("127.0.0.1", server->port());
+    auto taken =
+        client.Post("/registration/options", R"({"username":"Alice"})", "application/json");
+    ASSERT_TRUE(taken);
+    EXPECT_EQ(taken->status, 409) << taken->body;
+    EXPECT_NE(taken->body.find("username_taken"), std::string::npos) << taken->body;
+    auto free = client.Post("/registration/options", R"({"username":"bob"})", "application/json");
+    ASSERT_TRUE(free);
+    EXPECT_EQ(free->status, 200) << free->body;
+  }
+  // Neither server wrote a SQLite file: --db postgresql:// replaced it.
+  EXPECT_FALSE(std::filesystem::exists(first_dir.File("passkeys.db")));
+  EXPECT_EQ(first->Stop(), 0) << first->Log();
+  EXPECT_EQ(second->Stop(), 0) << second->Log();
+}
+
+TEST(PostgresFlagTest, AnUnreachableDatabaseIsAStartUpFailure) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  const std::string command =
+      std::string(PASSKEY_SERVER_PATH) +
+      " --db 'postgresql://passkey:hunter2@127.0.0.1:1/none?connect_timeout=2'"
+      " --rp-id localhost --origin http://localhost:8080 --port 0 >/dev/null 2>" +
+      dir.File("stderr.txt");
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  std::ifstream file(dir.File("stderr.txt"));
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::string log = text.str();
+  EXPECT_NE(log.find("--db postgresql: "), std::string::npos) << log;
+  EXPECT_EQ(log.find("hunter2"), std::string::npos) << "the password is not echoed: " << log;
+}
+
+}  // namespace
+}  // namespace passkey_server
+
+// main: skip (77) without PostgreSQL; otherwise one cluster for every test.
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  if (passkey_server::test_util::PostgresCluster::BinDir().empty()) {
+    std::printf("SKIP: PostgreSQL server binaries not found (Debian: postgresql-15)\n");
+    return 77;
+  }
+  std::string error;
+  auto cluster = passkey_server::test_util::PostgresCluster::Start(&error);
+  if (cluster == nullptr) {
+    std::fprintf(stderr, "cannot start PostgreSQL: %s\n", error.c_str());
+    return 1;
+  }
+  passkey_server::cluster = cluster.get();
+  const int rc = RUN_ALL_TESTS();
+  passkey_server::cluster = nullptr;
+  return rc;
+}
