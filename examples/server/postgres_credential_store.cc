@@ -311,13 +311,16 @@ std::unique_ptr<PostgresCredentialStore::Connection> PostgresCredentialStore::Ac
   }
   // Keywords before "dbname" are defaults the URL may override (libpq:
   // an expanded dbname overrides the keywords listed before it).
-  const std::string timeout = std::to_string(options_.connect_timeout_seconds);
+  const std::string connect_timeout = std::to_string(options_.connect_timeout_seconds);
+  const std::string timeout_ms = std::to_string(options_.statement_timeout.count());
   // client_min_messages: no NOTICE lines ("already exists, skipping") on
   // stderr from Migrate's CREATE TABLE IF NOT EXISTS.
-  const char* const keywords[] = {"connect_timeout", "application_name", "options", "dbname",
-                                  nullptr};
-  const char* const values[] = {timeout.c_str(), "passkey-server", "-c client_min_messages=warning",
-                                url_.c_str(), nullptr};
+  const std::string server_options =
+      "-c client_min_messages=warning -c statement_timeout=" + timeout_ms;
+  const char* const keywords[] = {"connect_timeout", "tcp_user_timeout", "application_name",
+                                  "options",         "dbname",           nullptr};
+  const char* const values[] = {connect_timeout.c_str(), timeout_ms.c_str(), "passkey-server",
+                                server_options.c_str(),  url_.c_str(),       nullptr};
   auto connection =
       std::make_unique<Connection>(PQconnectdbParams(keywords, values, /*expand_dbname=*/1));
   if (connection->get() != nullptr && PQstatus(connection->get()) == CONNECTION_OK)
@@ -367,12 +370,13 @@ StoreResult<PostgresCredentialStore::Reply> PostgresCredentialStore::Run(const Q
         reply.result != nullptr ? PQresultStatus(reply.result.get()) : PGRES_FATAL_ERROR;
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK)
       return reply;
-    const char* message = reply.result != nullptr ? PQresultErrorMessage(reply.result.get())
-                                                  : PQerrorMessage(lease.get());
+    // Copied: it lives in the result, which is released below.
+    const std::string message = reply.result != nullptr ? PQresultErrorMessage(reply.result.get())
+                                                        : PQerrorMessage(lease.get());
     if (PQstatus(lease.get()) != CONNECTION_OK) {
       // The connection broke (the Lease drops it). A reused one may simply
       // have been closed while idle: a read is tried once more on a new one.
-      std::fprintf(stderr, "postgres: %s: connection lost: %s", what, message);
+      std::fprintf(stderr, "postgres: %s: connection lost: %s", what, message.c_str());
       if (idempotent && reused && attempt == 0)
         continue;
       return StoreError::kUnavailable;
@@ -387,13 +391,13 @@ StoreResult<PostgresCredentialStore::Reply> PostgresCredentialStore::Run(const Q
     reply.constraint = constraint != nullptr ? constraint : "";
     reply.result.reset();
     if (Transient(reply.sqlstate)) {
-      std::fprintf(stderr, "postgres: %s: %s", what, message);
+      std::fprintf(stderr, "postgres: %s: %s", what, message.c_str());
       return StoreError::kUnavailable;
     }
     // Constraint violations are answers the caller maps (or logs with
     // Unexpected when it does not).
     if (reply.sqlstate != kUniqueViolation && reply.sqlstate != kForeignKeyViolation)
-      std::fprintf(stderr, "postgres: %s: %s", what, message);
+      std::fprintf(stderr, "postgres: %s: %s", what, message.c_str());
     return reply;
   }
 }
@@ -441,7 +445,8 @@ bool PostgresCredentialStore::MigrateWith(std::string* error) {
   // failure leaves the schema as it was (the Lease drops the connection,
   // which is in a failed transaction, so nothing of it is committed).
   ResultPtr current;
-  if (!exec("BEGIN") || !exec(kMigrationLock) ||
+  // A migration may take long on a big table: no statement_timeout.
+  if (!exec("BEGIN") || !exec("SET LOCAL statement_timeout = 0") || !exec(kMigrationLock) ||
       !exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
             "  version INTEGER PRIMARY KEY,"
             "  name TEXT NOT NULL,"

@@ -45,6 +45,11 @@ class PostgresCredentialStore final : public CredentialStore {
     std::chrono::milliseconds pool_wait{10000};
     // libpq's connect_timeout (seconds), unless the URL sets its own.
     int connect_timeout_seconds = 5;
+    // The server's statement_timeout for every call but Migrate, and
+    // libpq's tcp_user_timeout (unless the URL sets them): a statement
+    // stuck behind a lock, or a server that stopped answering, becomes
+    // kUnavailable instead of holding an HTTP worker for ever.
+    std::chrono::milliseconds statement_timeout{10000};
   };
 
   // Open connects to `url` (a libpq connection URI, postgresql://... or

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <httplib.h>
+#include <libpq-fe.h>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -160,6 +161,33 @@ TEST(PostgresStoreTest, AnUnreachableServerFailsOpen) {
   EXPECT_EQ(OpenStore("postgresql://passkey:hunter2@127.0.0.1:1/none", &error, options), nullptr);
   EXPECT_FALSE(error.empty());
   EXPECT_EQ(error.find("hunter2"), std::string::npos) << "no password in messages: " << error;
+}
+
+TEST(PostgresStoreTest, AStatementStuckBehindALockIsUnavailable) {
+  const std::string url = FreshDatabase();
+  PostgresCredentialStore::Options options;
+  options.statement_timeout = std::chrono::milliseconds(300);
+  std::string error;
+  auto store = OpenStore(url, &error, options);
+  ASSERT_NE(store, nullptr) << error;
+  ASSERT_TRUE(store->CreateUserWithPasskey(NewUser("alice", 1), "Key", Record(7, 5)).has_value());
+  // Another client holds the passkey's row lock in an open transaction.
+  std::unique_ptr<PGconn, decltype(&PQfinish)> other(PQconnectdb(url.c_str()), &PQfinish);
+  ASSERT_EQ(PQstatus(other.get()), CONNECTION_OK) << PQerrorMessage(other.get());
+  auto exec = [&](const char* sql) {
+    PGresult* result = PQexec(other.get(), sql);
+    const ExecStatusType status = PQresultStatus(result);
+    PQclear(result);
+    return status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
+  };
+  ASSERT_TRUE(exec("BEGIN; SELECT 1 FROM passkeys FOR UPDATE"));
+  auto stuck = store->UpdateAfterSignIn(Record(7).id, 5, Record(7, 6));
+  ASSERT_FALSE(stuck.has_value());
+  EXPECT_EQ(stuck.error(), StoreError::kUnavailable);  // 57014, statement_timeout
+  ASSERT_TRUE(exec("ROLLBACK"));
+  auto applied = store->UpdateAfterSignIn(Record(7).id, 5, Record(7, 6));
+  ASSERT_TRUE(applied.has_value());
+  EXPECT_TRUE(*applied);
 }
 
 // Runs last among the store tests (it stops and restarts the cluster).
