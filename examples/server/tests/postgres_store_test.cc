@@ -22,9 +22,12 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <passkey/bytes.h>
 #include <passkey/credential_record.h>
+#include <passkey/testing/software_authenticator.h>
+#include <passkey/types.h>
 
 #include "credential_store_contract.h"
 #include "postgres_cluster.h"
@@ -234,21 +237,41 @@ TEST(PostgresStoreTest, ARestartedServerIsReconnectedForReadsWithout503) {
 
 // ---- passkey-server --db postgresql:// ----
 
-TEST(PostgresFlagTest, TwoServersOnOneDatabaseSeeTheSameUsers) {
-  TempDir first_dir;
-  TempDir second_dir;
-  ASSERT_FALSE(first_dir.path().empty() || second_dir.path().empty());
-  const std::string url = FreshDatabase();
-  auto first = ServerProcess::Start(first_dir.path(), {"--db", url});
-  ASSERT_NE(first, nullptr) << "the first server did not start";
-  auto second = ServerProcess::Start(second_dir.path(), {"--db", url});
-  ASSERT_NE(second, nullptr) << "the second server did not start";
+// TwoServersTest: two passkey-server processes on one fresh database, each
+// with its own directory (no SQLite file may appear there); both must exit
+// 0 on SIGTERM.
+class TwoServersTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(first_dir_.path().empty() || second_dir_.path().empty());
+    first_ = ServerProcess::Start(first_dir_.path(), {"--db", url_});
+    ASSERT_NE(first_, nullptr) << "the first server did not start";
+    second_ = ServerProcess::Start(second_dir_.path(), {"--db", url_});
+    ASSERT_NE(second_, nullptr) << "the second server did not start";
+  }
+  void TearDown() override {
+    for (auto* server : {&first_, &second_}) {
+      if (*server != nullptr) {
+        EXPECT_EQ((*server)->Stop(), 0) << (*server)->Log();
+      }
+    }
+    EXPECT_FALSE(std::filesystem::exists(first_dir_.File("passkeys.db")));
+  }
+
+  TempDir first_dir_;
+  TempDir second_dir_;
+  const std::string url_ = FreshDatabase();
+  std::unique_ptr<ServerProcess> first_;
+  std::unique_ptr<ServerProcess> second_;
+};
+
+TEST_F(TwoServersTest, SeeTheSameUsers) {
   // A user created through the store is taken on both servers.
   std::string error;
-  auto store = OpenStore(url, &error);
+  auto store = OpenStore(url_, &error);
   ASSERT_NE(store, nullptr) << error;
   ASSERT_TRUE(store->CreateUserWithPasskey(NewUser("alice", 1), "Key", Record(1)).has_value());
-  for (ServerProcess* server : {first.get(), second.get()}) {
+  for (ServerProcess* server : {first_.get(), second_.get()}) {
     httplib::Client client("127.0.0.1", server->port());
     auto taken =
         client.Post("/registration/options", R"({"username":"Alice"})", "application/json");
@@ -259,10 +282,87 @@ TEST(PostgresFlagTest, TwoServersOnOneDatabaseSeeTheSameUsers) {
     ASSERT_TRUE(free);
     EXPECT_EQ(free->status, 200) << free->body;
   }
-  // Neither server wrote a SQLite file: --db postgresql:// replaced it.
-  EXPECT_FALSE(std::filesystem::exists(first_dir.File("passkeys.db")));
-  EXPECT_EQ(first->Stop(), 0) << first->Log();
-  EXPECT_EQ(second->Stop(), 0) << second->Log();
+}
+
+// Tab: one browser tab on one server: its sid cookie, set by the server's
+// first answer, goes with every later request.
+class Tab {
+ public:
+  explicit Tab(int port) : client_("127.0.0.1", port) {}
+  // Post: the JSON reply to POST `path` (null on a transport error), and
+  // its status in *status.
+  nlohmann::json Post(const std::string& path, const std::string& body, int* status) {
+    httplib::Headers headers;
+    if (!sid_.empty())
+      headers.emplace("Cookie", "sid=" + sid_);
+    auto reply = client_.Post(path.c_str(), headers, body, "application/json");
+    *status = reply ? reply->status : -1;
+    if (!reply)
+      return nullptr;
+    const std::string cookie = reply->get_header_value("Set-Cookie");
+    if (cookie.rfind("sid=", 0) == 0)
+      sid_ = cookie.substr(4, cookie.find(';') - 4);
+    return nlohmann::json::parse(reply->body, nullptr, false);
+  }
+
+ private:
+  httplib::Client client_;
+  std::string sid_;
+};
+
+// Both halves of a ceremony go to one server (challenges are per process
+// until the state store is shared); the account is in the shared database.
+TEST_F(TwoServersTest, SignUpOnOneSignInOnTheOther) {
+  auto phone =
+      passkey::testing::SoftwareAuthenticator::Create(passkey::CoseAlgorithm::kEs256, "phone");
+  ASSERT_TRUE(phone.has_value());
+  auto challenge = [](const nlohmann::json& options) {
+    auto bytes = passkey::Base64UrlDecode(options.value("challenge", std::string()));
+    return bytes.has_value() ? *bytes : passkey::Bytes();
+  };
+  int status = 0;
+
+  Tab on_first(first_->port());
+  const nlohmann::json creation =
+      on_first.Post("/registration/options", R"({"username":"alice"})", &status);
+  ASSERT_EQ(status, 200) << creation;
+  passkey::testing::RegistrationParams registration;
+  registration.rp_id = test_util::kServerRpId;
+  registration.origin = test_util::kServerOrigin;
+  registration.challenge = challenge(creation);
+  registration.flags = {true, true, true, true};
+  auto credential = phone->MakeCredentialJson(registration);
+  ASSERT_TRUE(credential.has_value());
+  const nlohmann::json registered = on_first.Post("/registration/verify", *credential, &status);
+  ASSERT_EQ(status, 200) << registered;
+  auto handle = passkey::Base64UrlDecode(creation["user"].value("id", std::string()));
+  ASSERT_TRUE(handle.has_value());
+
+  Tab on_second(second_->port());
+  const nlohmann::json request = on_second.Post("/authentication/options", "{}", &status);
+  ASSERT_EQ(status, 200) << request;
+  passkey::testing::AssertionParams assertion;
+  assertion.rp_id = test_util::kServerRpId;
+  assertion.origin = test_util::kServerOrigin;
+  assertion.challenge = challenge(request);
+  assertion.flags = {true, true, true, true};
+  assertion.sign_count = 1;
+  assertion.user_handle = *handle;
+  auto signed_assertion = phone->GetAssertionJson(assertion);
+  ASSERT_TRUE(signed_assertion.has_value());
+  const nlohmann::json signed_in =
+      on_second.Post("/authentication/verify", *signed_assertion, &status);
+  EXPECT_EQ(status, 200) << signed_in;
+  EXPECT_EQ(signed_in["user"].value("name", std::string()), "alice") << signed_in;
+
+  // The counter the second server stored is the one the first checks.
+  std::string error;
+  auto store = OpenStore(url_, &error);
+  ASSERT_NE(store, nullptr) << error;
+  auto stored = store->FindPasskey(phone->credential_id());
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->record.sign_count, 1u);
+  EXPECT_TRUE(stored->record.last_used_at.has_value());
 }
 
 TEST(PostgresFlagTest, AnUnreachableDatabaseIsAStartUpFailure) {
