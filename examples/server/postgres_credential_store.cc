@@ -177,12 +177,12 @@ StoreError Unexpected(const Reply& reply, const char* what) {
 class PostgresCredentialStore::Connection {
  public:
   explicit Connection(PGconn* conn) : conn_(conn) {}
-  bool used = false;  // it has run a statement (so it may have gone stale)
   ~Connection() { PQfinish(conn_); }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
   PGconn* get() const { return conn_; }
+  bool used = false;  // it has run a statement (so it may have gone stale)
   // Reusable: connected and outside any transaction (a pooled connection
   // must not carry a half-done transaction to the next caller).
   bool Reusable() const {
@@ -194,8 +194,8 @@ class PostgresCredentialStore::Connection {
 };
 
 // Query: a statement with its parameters. Integers are sent as text;
-// strings and bytes in binary format, so an embedded NUL reaches the server
-// (which refuses it in text) instead of silently ending the string.
+// strings and bytes in binary format with their lengths (a text-format
+// parameter would end at its first NUL byte, silently).
 class PostgresCredentialStore::Query {
  public:
   explicit Query(std::string sql) : sql_(std::move(sql)) {}

@@ -40,8 +40,8 @@ int FreePort() {
   return port;
 }
 
-// Wait: the exit status of `pid` within `timeout` (-1 when it did not
-// exit normally; nullopt-like -2 when still running).
+// Wait: the exit status of `pid` once it exits within `timeout`; -1 when
+// it did not exit normally, -2 when it is still running.
 int Wait(pid_t pid, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
@@ -55,7 +55,7 @@ int Wait(pid_t pid, std::chrono::milliseconds timeout) {
   }
 }
 
-// ConnectionDeleter / Connect: a libpq connection closed on scope exit.
+// ConnectionDeleter: closes a libpq connection on scope exit.
 struct ConnectionDeleter {
   void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
 };
