@@ -126,7 +126,11 @@ std::unique_ptr<PostgresCluster> PostgresCluster::Start(std::string* error) {
     *error = "PostgreSQL binaries not found";
     return nullptr;
   }
-  std::string pattern = (std::filesystem::temp_directory_path() / "passkey-pg-XXXXXX").string();
+  // As root the directory is nobody's, so every directory above it must be
+  // searchable by nobody: /tmp is, a $TMPDIR such as /root/tmp may not be.
+  const std::filesystem::path parent =
+      geteuid() == 0 ? std::filesystem::path("/tmp") : std::filesystem::temp_directory_path();
+  std::string pattern = (parent / "passkey-pg-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) {
     *error = "mkdtemp failed";
     return nullptr;
