@@ -1,6 +1,6 @@
 // passkey-server: the example auth server (see README.md).
 //
-//   passkey-server --db [sqlite:]FILE --rp-id ID --origin URL [--origin URL ...]
+//   passkey-server --db [sqlite:]FILE|postgresql://... --rp-id ID --origin URL [--origin URL ...]
 //                  [--state memory] [--port N] [--bind ADDR] [--rp-name NAME]
 //                  [--rate-limit N_PER_MINUTE] [--threads N] [--static DIR]
 //                  [--catalog FILE ...] [--help]
@@ -33,6 +33,9 @@
 
 #include "http_server.h"
 #include "memory_state_store.h"
+#ifdef PASSKEY_SERVER_WITH_POSTGRES
+#include "postgres_credential_store.h"
+#endif
 #include "server.h"
 #include "sqlite_credential_store.h"
 
@@ -43,13 +46,15 @@ namespace {
 #endif
 
 constexpr const char* kUsage =
-    "usage: passkey-server --db [sqlite:]FILE --rp-id ID --origin URL [--origin URL ...]\n"
-    "                      [--state memory] [--port N] [--bind ADDR] [--rp-name NAME]\n"
-    "                      [--rate-limit N_PER_MINUTE] [--threads N] [--static DIR]\n"
-    "                      [--catalog FILE ...] [--help]\n"
+    "usage: passkey-server --db [sqlite:]FILE|postgresql://... --rp-id ID --origin URL\n"
+    "                      [--origin URL ...] [--state memory] [--port N] [--bind ADDR]\n"
+    "                      [--rp-name NAME] [--rate-limit N_PER_MINUTE] [--threads N]\n"
+    "                      [--static DIR] [--catalog FILE ...] [--help]\n"
     "\n"
     "  --db [sqlite:]FILE SQLite database of users and passkeys (created and migrated\n"
-    "                     when needed); postgresql://... is not built in this version\n"
+    "                     when needed)\n"
+    "  --db postgresql://USER@HOST:PORT/DB  the same in PostgreSQL (a libpq URL), shared\n"
+    "                     by every server given it (when built with libpq)\n"
     "  --state memory     where challenges, sessions and rate limits live (default: this\n"
     "                     process's memory); redis://... is not built in this version\n"
     "  --rp-id ID         WebAuthn RP ID, e.g. localhost or example.com\n"
@@ -82,13 +87,19 @@ bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
-// ParseDb: --db sqlite:FILE or FILE (the SQLite store, as before issue #18).
-// A PostgreSQL URL is refused (the URL is not echoed: it may hold a
-// password). 0 or 2 (usage error printed).
+// ParseDb: --db sqlite:FILE or FILE (the SQLite store, as before issue #18),
+// or a PostgreSQL URL (refused when built without libpq; the URL is never
+// echoed: it may hold a password). 0 or 2 (usage error printed).
 int ParseDb(std::string_view value, passkey_server::ServerConfig* config) {
   if (StartsWith(value, "postgresql://") || StartsWith(value, "postgres://")) {
+#ifdef PASSKEY_SERVER_WITH_POSTGRES
+    config->db_path.clear();
+    config->db_url = std::string(value);
+    return 0;
+#else
     std::fprintf(stderr, "passkey-server: --db postgresql: not built in this version\n");
     return 2;
+#endif
   }
   constexpr std::string_view kSqlite = "sqlite:";
   if (StartsWith(value, kSqlite))
@@ -98,6 +109,7 @@ int ParseDb(std::string_view value, passkey_server::ServerConfig* config) {
     return 2;
   }
   config->db_path = std::string(value);
+  config->db_url.clear();  // the last --db wins
   return 0;
 }
 
@@ -207,7 +219,8 @@ int ParseFlags(int argc, char** argv, passkey_server::ServerConfig* config) {
       }
     }
   }
-  if (config->db_path.empty() || config->rp_id.empty() || config->origins.empty()) {
+  if ((config->db_path.empty() && config->db_url.empty()) || config->rp_id.empty() ||
+      config->origins.empty()) {
     std::fprintf(stderr, "passkey-server: --db, --rp-id and --origin are required\n%s", kUsage);
     return 2;
   }
@@ -241,8 +254,17 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   std::string error;
-  std::unique_ptr<passkey_server::CredentialStore> credentials =
-      passkey_server::SqliteCredentialStore::Open(config.db_path, &error);
+  std::unique_ptr<passkey_server::CredentialStore> credentials;
+#ifdef PASSKEY_SERVER_WITH_POSTGRES
+  if (!config.db_url.empty()) {
+    credentials = passkey_server::PostgresCredentialStore::Open(
+        config.db_url, passkey_server::PostgresCredentialStore::Options{}, &error);
+    if (credentials == nullptr)
+      error = "--db postgresql: " + error;
+  }
+#endif
+  if (config.db_url.empty())
+    credentials = passkey_server::SqliteCredentialStore::Open(config.db_path, &error);
   if (credentials == nullptr) {
     std::fprintf(stderr, "passkey-server: %s\n", error.c_str());
     return 1;

@@ -23,6 +23,7 @@ class StateStore;
 // ServerConfig: the command-line flags.
 struct ServerConfig {
   std::string db_path;  // --db, without the "sqlite:" prefix
+  std::string db_url;   // --db postgresql://... (PostgreSQL instead of db_path)
   std::string rp_id;
   std::string rp_name = "Passkey example";
   std::vector<std::string> origins;
