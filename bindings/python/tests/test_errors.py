@@ -213,3 +213,15 @@ def test_explicit_library_path_is_used_or_reported():
     assert missing.returncode != 0
     assert "cannot load the passkey shared library" in missing.stderr
     assert "/nonexistent/libpasskey.so.0" in missing.stderr
+
+
+def test_library_found_by_soname_without_passkey_library():
+    library = os.environ.get("PASSKEY_LIBRARY")
+    if not library:
+        pytest.skip("PASSKEY_LIBRARY is not set: nothing to take the directory from")
+    env = {k: v for k, v in os.environ.items() if k != "PASSKEY_LIBRARY"}
+    env["LD_LIBRARY_PATH"] = os.pathsep.join(filter(None, [os.path.dirname(library), env.get("LD_LIBRARY_PATH")]))
+    loaded = subprocess.run([sys.executable, "-c", "import passkey; print(passkey._native.library()._name)"],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() in ("libpasskey.so.0", "libpasskey_c.so.0")
