@@ -155,10 +155,11 @@ def _credential_ids(name: str, value: object) -> list:
 
 def _descriptors(name: str, value: object) -> list:
     """[{"id", "transports"}] from IDs (bytes) or dicts with "id"/"transports"."""
-    ids = _credential_ids(name, value)
+    if not isinstance(value, (list, tuple)):
+        raise _need(name, "a list of credential IDs (bytes) or records", value)
     out = []
-    for item, credential_id in zip(value, ids):  # type: ignore[call-overload]
-        descriptor: dict = {"id": credential_id}
+    for item in value:
+        descriptor: dict = {"id": _credential_id(name, item)}
         if isinstance(item, Mapping) and item.get("transports") is not None:
             descriptor["transports"] = _strings(name, item["transports"])
         out.append(descriptor)
