@@ -1,5 +1,6 @@
-"""Leak probe, run in its own process by test_leak.py: CALLS binding calls
-after a warm-up, printing {"before": kB, "after": kB} of VmRSS as JSON.
+"""Leak probe, run in its own process by test_leak.py: CALLS mixed binding
+calls, then CALLS rejections, each phase after a warm-up, printing VmRSS
+(kB) before and after each phase as one JSON line.
 
 The calls cover every path that hands memory across the C ABI: result and
 record strings (passkey_string_free), error messages (passkey_error_clear),
@@ -67,8 +68,25 @@ def main(calls: int) -> None:
     before = vm_rss_kb()
     run(calls)
     after = vm_rss_kb()
+
+    # Rejections only, each with a long message (the expected origins are
+    # listed in it): a message not freed by passkey_error_clear would add
+    # about 300 bytes per call.
+    origins = [f"https://origin-{i:03d}.example" for i in range(100)]
+
+    def rejected() -> None:
+        expect_error(lambda: passkey.verify_authentication(
+            response, credential=prepared, **{**auth_args, "origin": origins}), "origin_mismatch")
+
+    for _ in range(WARM_UP):
+        rejected()
+    errors_before = vm_rss_kb()
+    for _ in range(calls):
+        rejected()
+    errors_after = vm_rss_kb()
     prepared.close()
-    print(json.dumps({"before": before, "after": after, "calls": calls}))
+    print(json.dumps({"before": before, "after": after, "errors_before": errors_before,
+                      "errors_after": errors_after, "calls": calls}))
 
 
 if __name__ == "__main__":
