@@ -22,7 +22,7 @@
 // cgo at the headers and the library, e.g.
 //
 //	CGO_CFLAGS=-I<prefix>/include
-//	CGO_LDFLAGS="-L<libdir> -lpasskey_c -Wl,-rpath,<libdir>"
+//	CGO_LDFLAGS="-L<libdir> -lpasskey -Wl,-rpath,<libdir>"
 //
 // (the project's CMake build sets these for its tests, see
 // bindings/go/CMakeLists.txt). Every function is safe for concurrent use.

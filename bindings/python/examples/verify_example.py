@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A relying party's calls into passkey, end to end, on recorded responses.
 
-    PYTHONPATH=bindings/python PASSKEY_LIBRARY=build/src/libpasskey_c.so.0 \
+    PYTHONPATH=bindings/python PASSKEY_LIBRARY=build/src/libpasskey.so.0 \
         python3 bindings/python/examples/verify_example.py
 
 A real server sends `options` to the browser and gets the response back; here

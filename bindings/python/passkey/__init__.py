@@ -26,7 +26,7 @@ are the library's JSON objects as dicts (camelCase members, base64url
 strings), so they can be stored with json.dumps as they are.
 
 The shared library is found through the PASSKEY_LIBRARY environment variable
-(a path), else as libpasskey.so.0, then libpasskey_c.so.0, on the dynamic
+(a path), else as libpasskey.so.0 on the dynamic
 loader's path.
 """
 

@@ -26,11 +26,11 @@ ABI_MAJOR = 0
 #: Environment variable naming the shared library to load (a path).
 LIBRARY_ENV = "PASSKEY_LIBRARY"
 
-# Tried in order when PASSKEY_LIBRARY is not set: the library's SONAMEs as
+# Tried in order when PASSKEY_LIBRARY is not set: the library's SONAME as
 # the dynamic loader finds them (LD_LIBRARY_PATH, ld.so.cache), then what
 # ctypes.util.find_library reports for the same names.
-_SONAMES = ("libpasskey.so.0", "libpasskey_c.so.0")
-_LINK_NAMES = ("passkey", "passkey_c")
+_SONAMES = ("libpasskey.so.0",)
+_LINK_NAMES = ("passkey",)
 
 
 class VerificationError(Exception):

@@ -207,7 +207,7 @@ def _load_in_child(library):
 
 
 def test_explicit_library_path_is_used_or_reported():
-    loaded = _load_in_child(os.environ.get("PASSKEY_LIBRARY", "libpasskey_c.so.0"))
+    loaded = _load_in_child(os.environ.get("PASSKEY_LIBRARY", "libpasskey.so.0"))
     assert loaded.returncode == 0, loaded.stderr
     missing = _load_in_child("/nonexistent/libpasskey.so.0")
     assert missing.returncode != 0
@@ -224,4 +224,4 @@ def test_library_found_by_soname_without_passkey_library():
     loaded = subprocess.run([sys.executable, "-c", "import passkey; print(passkey._native.library()._name)"],
                             env=env, capture_output=True, text=True, timeout=60)
     assert loaded.returncode == 0, loaded.stderr
-    assert loaded.stdout.strip() in ("libpasskey.so.0", "libpasskey_c.so.0")
+    assert loaded.stdout.strip() == "libpasskey.so.0"
