@@ -29,7 +29,7 @@
 set -u
 
 if [ $# -lt 1 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then
-  sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
   [ $# -lt 1 ] && exit 2 || exit 0
 fi
 build=$1
@@ -120,18 +120,20 @@ start_postgres() {
   mkdir -p "$dir"
   as_db_user=()
   if [ "$(id -u)" = 0 ]; then
-    # PostgreSQL refuses to run as root.
+    # PostgreSQL refuses to run as root: the cluster belongs to nobody,
+    # which must be able to reach it through $work.
+    chmod 711 "$work"
     chown nobody: "$dir"
     as_db_user=(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --)
   fi
-  "${as_db_user[@]}" "$pg_bin/initdb" -D "$dir/data" -U passkey --auth=trust -E UTF8 \
+  timeout 120 "${as_db_user[@]}" "$pg_bin/initdb" -D "$dir/data" -U passkey --auth=trust -E UTF8 \
     >"$work/initdb.log" 2>&1 || { cat "$work/initdb.log" >&2; return 1; }
   port=$(free_port)
   pg_data=$dir/data
   "${as_db_user[@]}" "$pg_bin/pg_ctl" start -D "$pg_data" -w -t 60 -l "$dir/server.log" \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300" \
     >/dev/null || { cat "$dir/server.log" >&2; return 1; }
-  "${as_db_user[@]}" "$pg_bin/createdb" -h 127.0.0.1 -p "$port" -U passkey passkey || return 1
+  timeout 60 "${as_db_user[@]}" "$pg_bin/createdb" -h 127.0.0.1 -p "$port" -U passkey passkey || return 1
   pg_url=postgresql://passkey@127.0.0.1:$port/passkey
   pg_pid=$(head -1 "$pg_data/postmaster.pid")
 }
