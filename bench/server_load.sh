@@ -168,6 +168,10 @@ run_load() {
   local json=$work/$name.json
   local requests=()
   [ -n "${REQUESTS:-}" ] && requests=(--requests "$REQUESTS")
+  # The load average before the run: what else the machine is doing (the
+  # run's own threads raise it during the run).
+  local load
+  load=$(cut -d' ' -f1 /proc/loadavg)
   echo "== $name: $instances x passkey-server, $backend, $users users, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   # Bounded: sign-up, warmup and the measured phase, plus a margin.
   local limit
@@ -179,7 +183,7 @@ run_load() {
   [ $status -ne 0 ] && failed=1 && echo "server_load.sh: $name failed (exit $status)" >&2
   [ -n "${OUT:-}" ] && mkdir -p "$OUT" && cp "$json" "$OUT/" 2>/dev/null
   [ -f "$json" ] || return
-  rows+=("$(python3 - "$json" "$instances" "$backend" "$users" "$(cut -d' ' -f1 /proc/loadavg)" <<'EOF'
+  rows+=("$(python3 - "$json" "$instances" "$backend" "$users" "$load" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
 instances, backend, users, load = sys.argv[2:6]
@@ -192,7 +196,7 @@ print("| %s | %s | %s | %s | %.2f | %.2f | %s | %s | %s | %s |" % (
     r["latency_ms"]["p99"], "%.3f" % cpu if cpu is not None else "?",
     "%.3f" % total if total is not None else "?",
     f"{per_core:,.0f}" if per_core is not None else "?", errors if errors else "0"
-    ) + " load %s |" % load)
+    ) + " load %s before |" % load)
 EOF
 )")
 }
@@ -240,7 +244,7 @@ done
 
 if [ ${#rows[@]} -gt 0 ]; then
   echo
-  echo "| instances | backend | users | sign-ins/s | p50 ms | p99 ms | server CPU ms/sign-in | all CPU ms/sign-in | sign-ins/s per core | errors | machine |"
+  echo "| instances | backend | users | sign-ins/s | p50 ms | p99 ms | server CPU ms/sign-in | all CPU ms/sign-in | sign-ins/s per core | errors | machine (load average) |"
   echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${rows[@]}"
 fi
