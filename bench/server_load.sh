@@ -162,6 +162,7 @@ start_redis() {
 # prints its report and keeps one table row in $rows.
 rows=()
 failed=0
+commit=$(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo "?")
 run_load() {
   local name=$1 backend=$2 instances=$3
   shift 3
@@ -183,20 +184,17 @@ run_load() {
   [ $status -ne 0 ] && failed=1 && echo "server_load.sh: $name failed (exit $status)" >&2
   [ -n "${OUT:-}" ] && mkdir -p "$OUT" && cp "$json" "$OUT/" 2>/dev/null
   [ -f "$json" ] || return
-  rows+=("$(python3 - "$json" "$instances" "$backend" "$users" "$load" <<'EOF'
+  rows+=("$(python3 - "$json" "$commit" "$instances" "$backend" "$users" "$load" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
-instances, backend, users, load = sys.argv[2:6]
-cpu = r.get("server_cpu_ms_per_sign_in")
-total = r.get("total_cpu_ms_per_sign_in", cpu)
+commit, instances, backend, users, load = sys.argv[2:7]
+def ms(key):
+    return "%.3f" % r[key] if key in r else "–"
 per_core = r.get("sign_ins_per_s_per_core")
-errors = sum(r["errors"].values())
-print("| %s | %s | %s | %s | %.2f | %.2f | %s | %s | %s | %s |" % (
-    instances, backend, users, f"{r['sign_ins_per_s']:,.0f}", r["latency_ms"]["p50"],
-    r["latency_ms"]["p99"], "%.3f" % cpu if cpu is not None else "?",
-    "%.3f" % total if total is not None else "?",
-    f"{per_core:,.0f}" if per_core is not None else "?", errors if errors else "0"
-    ) + " load %s before |" % load)
+print("| `%s` | %s | %s | %s | %s | %.2f | %.2f | %s | %s | %s | %d | %s |" % (
+    commit, instances, backend, users, f"{r['sign_ins_per_s']:,.0f}", r["latency_ms"]["p50"],
+    r["latency_ms"]["p99"], ms("server_cpu_ms_per_sign_in"), ms("backend_cpu_ms_per_sign_in"),
+    f"{per_core:,.0f}" if per_core is not None else "?", sum(r["errors"].values()), load))
 EOF
 )")
 }
@@ -244,8 +242,8 @@ done
 
 if [ ${#rows[@]} -gt 0 ]; then
   echo
-  echo "| instances | backend | users | sign-ins/s | p50 ms | p99 ms | server CPU ms/sign-in | all CPU ms/sign-in | sign-ins/s per core | errors | machine (load average) |"
-  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| commit | instances | backend | users | sign-ins/s | p50 ms | p99 ms | server CPU ms/sign-in | backend CPU ms/sign-in | sign-ins/s per core used | errors | load avg before |"
+  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${rows[@]}"
 fi
 exit $failed
