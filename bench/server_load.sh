@@ -116,8 +116,9 @@ remote_backends_built() {
 
 # start_postgres: a throwaway cluster; sets $pg_url and $pg_pid.
 start_postgres() {
-  local dir=$work/pg port
-  mkdir -p "$dir"
+  # A fresh cluster for each scenario.
+  local dir port
+  dir=$(mktemp -d "$work/pg-XXXXXX")
   as_db_user=()
   if [ "$(id -u)" = 0 ]; then
     # PostgreSQL refuses to run as root: the cluster belongs to nobody,
