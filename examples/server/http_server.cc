@@ -184,6 +184,12 @@ void CloseConnectionAfterResponse(const httplib::Request& req, httplib::Response
 HttpServer::HttpServer(unsigned threads) {
   const std::size_t workers = std::clamp(threads, 1u, kMaxThreads);
   new_task_queue = [workers, queue = queue_] { return new CountingPool<Queue>(workers, queue); };
+  // httplib writes a response's headers and its body with separate send()
+  // calls; with Nagle's algorithm the body then waits for the client's
+  // delayed ACK of the headers (about 40 ms on Linux), on every keep-alive
+  // response after the first (bench/server_load measured p50 96 ms per
+  // sign-in at 2 users before, see bench/README.md).
+  set_tcp_nodelay(true);
   // httplib announces keep-alive on every response it does not close itself;
   // not on one whose handler asked for the connection to close.
   set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
