@@ -51,6 +51,9 @@ Result<AttestationBuilder> MakeStandardAttestation(std::string_view format, cons
   if (format == "android-key") {
     AndroidKeyAttestationParams params;
     params.issuer = &ca;
+    // Android sends the whole chain, root included (verifiers such as
+    // SimpleWebAuthn take the root from x5c and match it against theirs).
+    params.intermediates = {ca.certificate_der()};
     return MakeAndroidKeyAttestation(std::move(params));
   }
   if (format == "apple") {

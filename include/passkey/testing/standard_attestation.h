@@ -28,8 +28,9 @@ bool StandardAttestationSupports(std::string_view format, CoseAlgorithm alg) noe
 // RegistrationParams::attest (set RegistrationParams::format to `format`):
 // packed with an x5c (Basic attestation, ES256 attestation key), fido-u2f,
 // tpm (ES256 AIK), android-key (credential key certified, TEE-enforced
-// purpose SIGN, origin GENERATED) or apple (credCert with the nonce). Every
-// certificate is issued directly by `ca`, which must outlive the builder;
+// purpose SIGN, origin GENERATED; x5c ends with `ca`'s own certificate, as
+// Android's chains end with the root) or apple (credCert with the nonce).
+// Every certificate is issued directly by `ca`, which must outlive the builder;
 // use ca.certificate_pem() as the verifier's trust anchor. "none" returns
 // an empty builder (the authenticator writes attStmt {}).
 // Errors: kInvalidArgument (unknown format), those of the format builders'
