@@ -94,3 +94,39 @@ configure_file(${PROJECT_SOURCE_DIR}/cmake/passkey.pc.in
                ${PROJECT_BINARY_DIR}/passkey.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/passkey.pc
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# passkey::testing (the software authenticator, include/passkey/testing) is
+# an optional component of its own: install component "testing", export
+# passkeyTestingTargets.cmake (loaded by passkeyConfig.cmake when present,
+# `find_package(passkey CONFIG COMPONENTS testing)`) and passkey-testing.pc.
+# PASSKEY_INSTALL_TESTING=ON installs it with everything else; otherwise it
+# is installed only on request: `cmake --install BUILD --component testing`.
+option(PASSKEY_INSTALL_TESTING
+       "Install passkey::testing (software authenticator for tests) with the library" OFF)
+if(TARGET passkey_testing)
+  set(_passkey_testing_all EXCLUDE_FROM_ALL)
+  if(PASSKEY_INSTALL_TESTING)
+    set(_passkey_testing_all "")
+  endif()
+  install(TARGETS passkey_testing
+    EXPORT passkeyTestingTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT testing ${_passkey_testing_all}
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT testing ${_passkey_testing_all}
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT testing ${_passkey_testing_all}
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/passkey/testing
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/passkey
+    COMPONENT testing ${_passkey_testing_all}
+    FILES_MATCHING PATTERN "*.h")
+  install(EXPORT passkeyTestingTargets
+    NAMESPACE passkey::
+    FILE passkeyTestingTargets.cmake
+    DESTINATION ${PASSKEY_INSTALL_CMAKEDIR}
+    COMPONENT testing ${_passkey_testing_all})
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/passkey-testing.pc.in
+                 ${PROJECT_BINARY_DIR}/passkey-testing.pc @ONLY)
+  install(FILES ${PROJECT_BINARY_DIR}/passkey-testing.pc
+    DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig
+    COMPONENT testing ${_passkey_testing_all})
+  unset(_passkey_testing_all)
+endif()

@@ -22,14 +22,15 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi
 
-# The e2e tests' pinned playwright-core: `npm ci` only when node_modules is
-# missing or differs from package-lock.json (no network otherwise).
-e2e_node_modules() {
-  local dir
-  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/examples/server/e2e"
+# Pinned node_modules: `npm ci` in DIR (relative to the repository) only when
+# node_modules is missing or differs from package-lock.json (no network
+# otherwise). LABEL names the tests that skip without them.
+npm_ci_pinned() {
+  local dir label=$2
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/$1"
   [[ -f "$dir/package-lock.json" ]] || return 0
   if ! command -v npm >/dev/null 2>&1; then
-    echo "install-deps: no npm; the e2e tests will be skipped" >&2
+    echo "install-deps: no npm; the $label tests will be skipped" >&2
     return 0
   fi
   # Every package the lock file pins must be installed at that version.
@@ -41,14 +42,21 @@ e2e_node_modules() {
         const f = path.join(dir, p, "package.json");
         if (!fs.existsSync(f) || JSON.parse(fs.readFileSync(f, "utf8")).version !== meta.version) process.exit(1);
       }' "$dir" 2>/dev/null; then
-    echo "install-deps: e2e node_modules up to date"
+    echo "install-deps: $label node_modules up to date"
     return 0
   fi
   echo "install-deps: npm ci in $dir"
-  # Not fatal: without the registry the e2e test skips itself and says why.
+  # Not fatal: without the registry the $label tests skip themselves and say why.
   if ! (cd "$dir" && npm ci --no-audit --no-fund); then
-    echo "install-deps: npm ci failed; the e2e tests will be skipped" >&2
+    echo "install-deps: npm ci failed; the $label tests will be skipped" >&2
   fi
+}
+
+# The browser e2e tests' playwright-core (examples/server/e2e) and the
+# independent verifiers' @simplewebauthn/server (tests/independent).
+pinned_node_modules() {
+  npm_ci_pinned examples/server/e2e e2e
+  npm_ci_pinned tests/independent independent
 }
 
 missing=()
@@ -61,7 +69,7 @@ done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: all ${#packages[@]} packages already installed"
-  e2e_node_modules
+  pinned_node_modules
   exit 0
 fi
 
@@ -80,5 +88,5 @@ export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
   --no-install-recommends "${missing[@]}" </dev/null
-e2e_node_modules
+pinned_node_modules
 echo "install-deps: done"

@@ -292,6 +292,37 @@ std::string TestCa::certificate_pem() const {
   return std::string(memory->data, memory->length);
 }
 
+Result<TestCa> TestCa::FromPem(std::string_view certificate_pem,
+                               std::string_view private_key_pem) {
+  auto impl = std::make_unique<Impl>();
+  BioPtr cert_bio(BIO_new_mem_buf(certificate_pem.data(), static_cast<int>(certificate_pem.size())));
+  BioPtr key_bio(BIO_new_mem_buf(private_key_pem.data(), static_cast<int>(private_key_pem.size())));
+  if (cert_bio == nullptr || key_bio == nullptr) return OpenSslError("BIO_new_mem_buf");
+  impl->cert.reset(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
+  impl->key.reset(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+  if (impl->cert == nullptr || impl->key == nullptr) {
+    ERR_clear_error();
+    return Fail(ErrorCode::kInvalidArgument, "CA certificate or key is not PEM");
+  }
+  if (X509_check_private_key(impl->cert.get(), impl->key.get()) != 1) {
+    ERR_clear_error();
+    return Fail(ErrorCode::kInvalidArgument, "CA key does not match its certificate");
+  }
+  PASSKEY_ASSIGN_OR_RETURN(impl->der, ToDer(impl->cert.get()));
+  return TestCa(std::move(impl));
+}
+
+Result<std::string> TestCa::PrivateKeyPem() const {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (bio == nullptr || PEM_write_bio_PrivateKey(bio.get(), impl_->key.get(), nullptr, nullptr, 0,
+                                                 nullptr, nullptr) != 1) {
+    return OpenSslError("PEM_write_bio_PrivateKey");
+  }
+  BUF_MEM* memory = nullptr;
+  BIO_get_mem_ptr(bio.get(), &memory);
+  return std::string(memory->data, memory->length);
+}
+
 CertificateExtensionSpec CrlDistributionPointsExtension(std::string_view uri) {
   // CRLDistributionPoints ::= SEQUENCE OF DistributionPoint
   // DistributionPoint ::= SEQUENCE { distributionPoint [0] { fullName [0]

@@ -4,6 +4,9 @@
 # cmake -DPASSKEY_BUILD_DIR=… -DCONSUMER_SOURCE_DIR=… -DWORK_DIR=… -DLIBDIR=…
 #       -DINCLUDEDIR=… -DCXX_COMPILER=… -DC_COMPILER=… -DGENERATOR=… [-DSANITIZE=…]
 #       [-DSHARED=ON: libpasskey.so was built]
+#       [-DTESTING=ON: passkey_testing was built; its component is installed
+#        too and consumed] [-DINSTALL_TESTING=ON: PASSKEY_INSTALL_TESTING,
+#        so the default install must already hold it]
 #       -P run_install_test.cmake
 foreach(var PASSKEY_BUILD_DIR CONSUMER_SOURCE_DIR WORK_DIR LIBDIR INCLUDEDIR
             CXX_COMPILER C_COMPILER GENERATOR)
@@ -44,8 +47,30 @@ endforeach()
 if(SHARED AND NOT EXISTS "${prefix}/${LIBDIR}/libpasskey.so")
   message(FATAL_ERROR "install_consumer: ${LIBDIR}/libpasskey.so was not installed")
 endif()
-if(EXISTS "${prefix}/${INCLUDEDIR}/passkey/testing")
-  message(FATAL_ERROR "install_consumer: include/passkey/testing must not be installed")
+# passkey::testing: in the default install only with PASSKEY_INSTALL_TESTING;
+# otherwise installed here on request, as its component.
+set(testing_files "${INCLUDEDIR}/passkey/testing/software_authenticator.h"
+                  "${INCLUDEDIR}/passkey/testing/standard_attestation.h"
+                  "${LIBDIR}/cmake/passkey/passkeyTestingTargets.cmake"
+                  "${LIBDIR}/pkgconfig/passkey-testing.pc")
+if(INSTALL_TESTING)
+  set(missing_or_present "was not installed (PASSKEY_INSTALL_TESTING=ON)")
+else()
+  set(missing_or_present "must not be installed without PASSKEY_INSTALL_TESTING")
+endif()
+foreach(f IN LISTS testing_files)
+  if(INSTALL_TESTING AND NOT EXISTS "${prefix}/${f}" OR
+     NOT INSTALL_TESTING AND EXISTS "${prefix}/${f}")
+    message(FATAL_ERROR "install_consumer: ${f} ${missing_or_present}")
+  endif()
+endforeach()
+if(TESTING AND NOT INSTALL_TESTING)
+  run(${CMAKE_COMMAND} --install "${PASSKEY_BUILD_DIR}" --prefix "${prefix}" --component testing)
+  foreach(f IN LISTS testing_files)
+    if(NOT EXISTS "${prefix}/${f}")
+      message(FATAL_ERROR "install_consumer: ${f} was not installed by --component testing")
+    endif()
+  endforeach()
 endif()
 
 # The consumer is built with the same compiler and sanitizers as passkey
@@ -66,7 +91,8 @@ run(${env} ${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}" -B "${build}"
     -DCMAKE_BUILD_TYPE=Debug
     "-DCMAKE_CXX_FLAGS=${flags}"
     "-DCMAKE_C_FLAGS=${flags}"
-    "-DCMAKE_EXE_LINKER_FLAGS=${flags}")
+    "-DCMAKE_EXE_LINKER_FLAGS=${flags}"
+    "-DCONSUMER_TESTING=${TESTING}")
 run(${env} ${CMAKE_COMMAND} --build "${build}")
 run(${env} "${build}/consumer_cmake")
 run(${env} "${build}/consumer_pkgconfig")
@@ -74,5 +100,9 @@ run(${env} "${build}/consumer_c")
 if(SHARED)
   run(${env} "${build}/consumer_c_shared")
   run(${env} "${build}/consumer_cxx_shared")
+endif()
+if(TESTING)
+  run(${env} "${build}/consumer_testing_cmake")
+  run(${env} "${build}/consumer_testing_pkgconfig")
 endif()
 message(STATUS "install_consumer: find_package(passkey) and pkg-config passkey both work, from C++ and C")

@@ -12,6 +12,7 @@
 #include <passkey/passkey.h>
 
 #include "cli_args.h"
+#include "cli_authenticator.h"
 #include "cli_demo.h"
 #include "cli_io.h"
 
@@ -37,6 +38,9 @@ Commands:
   mds verify             verify a FIDO Metadata Service 3 BLOB
   options                print the creation or request options JSON (with
                          a fresh challenge) to send to the browser
+  authenticator          a software authenticator with a key store file:
+                         answers a server's options JSON with the
+                         response JSON a browser would send (create, get)
   demo                   full round trip with the built-in software
                          authenticator (registration, two sign-ins, one
                          tampered assertion that must be rejected)
@@ -526,6 +530,9 @@ int Run(const std::vector<std::string>& args, std::FILE* in, std::FILE* out, std
   }
   if (command == "options") {
     return OptionsCommand(rest, out, err);
+  }
+  if (command == "authenticator") {
+    return RunAuthenticator(rest, in, out, err);
   }
   if (command == "demo") {
     return RunDemo(rest, out, err);

@@ -83,6 +83,13 @@ class TestCa {
   // kInternal.
   Result<TestCa> CreateIntermediate(const IntermediateSpec& spec) const;
 
+  // FromPem rebuilds a CA from its certificate and private key, both PEM
+  // (as certificate_pem() and PrivateKeyPem() wrote them), so a CA can be
+  // kept in a file across processes. The key must match the certificate.
+  // Errors: kInvalidArgument (either does not parse, or they do not match).
+  static Result<TestCa> FromPem(std::string_view certificate_pem,
+                                std::string_view private_key_pem);
+
   TestCa(TestCa&&) noexcept;
   TestCa& operator=(TestCa&&) noexcept;
   ~TestCa();
@@ -102,6 +109,9 @@ class TestCa {
   // certificate_der / certificate_pem: this CA's certificate.
   const Bytes& certificate_der() const noexcept;
   std::string certificate_pem() const;
+  // PrivateKeyPem: this CA's private key as PKCS#8 PEM (for FromPem).
+  // Errors: kInternal.
+  Result<std::string> PrivateKeyPem() const;
 
  private:
   struct Impl;
