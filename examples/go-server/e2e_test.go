@@ -14,6 +14,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -95,6 +96,27 @@ func (e *e2e) authenticator(command string, options []byte, args ...string) []by
 		e.t.Fatalf("passkey authenticator %s %s: %v\n%s", command, strings.Join(args, " "), err, stderr.String())
 	}
 	return out
+}
+
+// authenticatorRefuses runs `passkey authenticator` expecting it to refuse
+// the options (exit 1) with the error code `code` on stdout.
+func (e *e2e) authenticatorRefuses(command string, options []byte, code string, args ...string) {
+	e.t.Helper()
+	cmd := exec.Command(e.cli, append([]string{"authenticator", command, "--store", e.store}, args...)...)
+	cmd.Stdin = bytes.NewReader(options)
+	out, err := cmd.Output()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		e.t.Fatalf("passkey authenticator %s %s: want exit 1, got %v", command, strings.Join(args, " "), err)
+	}
+	var parsed struct {
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	if jsonErr := json.Unmarshal(out, &parsed); jsonErr != nil || parsed.Error.Code != code {
+		e.t.Fatalf("passkey authenticator %s: want error %q, got %s", command, code, out)
+	}
 }
 
 // browser is one user agent: its own cookies, so its own session.
@@ -193,11 +215,14 @@ func TestEndToEnd(t *testing.T) {
 	// Refusals with the library's codes.
 	bob := e.browser()
 	creation = bob.post("/register/options", []byte(`{"username": "bob"}`), 200, "")
-	bob.post("/register/verify", e.authenticator("create", creation, "--origin", "http://evil.example"), 401, "origin_mismatch")
+	bob.post("/register/verify", e.authenticator("create", creation, "--origin", "http://localhost:1"), 401, "origin_mismatch") // another origin of the RP ID
+	// The server asks for user verification (userVerification "required"),
+	// so an authenticator without it refuses before anything reaches the
+	// server; the server's own UV check is in server_test.go.
 	creation = bob.post("/register/options", []byte(`{"username": "bob"}`), 200, "")
-	bob.post("/register/verify", e.authenticator("create", creation, "--origin", origin, "--no-uv"), 401, "user_not_verified")
+	e.authenticatorRefuses("create", creation, "user_not_verified", "--origin", origin, "--no-uv")
 	request = bob.post("/login/options", []byte(`{"username": "alice"}`), 200, "")
-	bob.post("/login/verify", e.authenticator("get", request, "--origin", origin, "--no-uv"), 401, "user_not_verified")
+	e.authenticatorRefuses("get", request, "user_not_verified", "--origin", origin, "--no-uv")
 
 	stopServer(t, server, serverLog)
 }
