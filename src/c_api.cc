@@ -386,23 +386,22 @@ AuthenticationOptions MakeAuthenticationVerifyOptions(const VerifyConfig& config
 }
 
 // AuthenticationResultJson: the updated record and the result, as the CLI
-// prints them.
+// prints them. The record's JSON (compact, from CredentialRecordToJson) is
+// spliced in as it is, not parsed and dumped again: this is the hot path of
+// every binding's sign-in.
 Result<std::string> AuthenticationResultJson(CredentialRecord record,
                                              const AuthenticationResult& result) {
   UpdateCredentialRecord(record, result);
-  nlohmann::ordered_json credential = nlohmann::ordered_json::parse(
-      CredentialRecordToJson(record), nullptr, /*allow_exceptions=*/false);
-  if (credential.is_discarded()) {
-    return Unexpected(ErrorCode::kInternal, "the library produced a record that is not JSON");
-  }
-  nlohmann::ordered_json output = nlohmann::ordered_json::object();
-  output["credential"] = std::move(credential);
-  output["signCount"] = result.sign_count;
-  output["userVerified"] = result.user_verified;
-  output["backupState"] = result.backup_state;
-  if (result.backup_state_changed) output["backupStateChanged"] = true;
-  if (result.sign_count_rollback) output["signCountRollback"] = true;
-  return output.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string output = "{\"credential\":";
+  output += CredentialRecordToJson(record);
+  output += ",\"signCount\":";
+  output += std::to_string(result.sign_count);
+  output += result.user_verified ? ",\"userVerified\":true" : ",\"userVerified\":false";
+  output += result.backup_state ? ",\"backupState\":true" : ",\"backupState\":false";
+  if (result.backup_state_changed) output += ",\"backupStateChanged\":true";
+  if (result.sign_count_rollback) output += ",\"signCountRollback\":true";
+  output += '}';
+  return output;
 }
 
 // --- Options generation parameters.
