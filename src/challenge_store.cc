@@ -30,15 +30,34 @@ constexpr std::size_t kMaxSessionIdBytes = 512;
 constexpr std::size_t kMaxChallengeBytes = 1024;
 constexpr std::size_t kMaxContextBytes = 4096;
 
-// AddSaturating: issued + ttl without overflow (callers control `now`).
-UnixSeconds AddSaturating(UnixSeconds a, UnixSeconds b) {
-  if (b > 0 && a > std::numeric_limits<UnixSeconds>::max() - b) {
-    return std::numeric_limits<UnixSeconds>::max();
+}  // namespace
+
+Status CheckChallengePut(Ceremony ceremony, std::string_view session_id, const Bytes& challenge,
+                         std::string_view context) {
+  if (ceremony != Ceremony::kRegistration && ceremony != Ceremony::kAuthentication) {
+    return Fail(ErrorCode::kInvalidArgument, "ceremony has an unknown value");
   }
-  return a + b;
+  if (session_id.empty()) return Fail(ErrorCode::kInvalidArgument, "session_id is empty");
+  if (session_id.size() > kMaxSessionIdBytes) {
+    return Fail(ErrorCode::kInvalidArgument, "session_id is longer than 512 bytes");
+  }
+  if (challenge.empty()) return Fail(ErrorCode::kInvalidArgument, "challenge is empty");
+  if (challenge.size() > kMaxChallengeBytes) {
+    return Fail(ErrorCode::kInvalidArgument, "challenge is longer than 1024 bytes");
+  }
+  if (context.size() > kMaxContextBytes) {
+    return Fail(ErrorCode::kInvalidArgument, "context is longer than 4096 bytes");
+  }
+  return OkStatus();
 }
 
-}  // namespace
+UnixSeconds ChallengeExpiry(UnixSeconds issued, UnixSeconds ttl_seconds) noexcept {
+  if (ttl_seconds <= 0) return issued;
+  if (issued > std::numeric_limits<UnixSeconds>::max() - ttl_seconds) {
+    return std::numeric_limits<UnixSeconds>::max();
+  }
+  return issued + ttl_seconds;
+}
 
 struct InMemoryChallengeStore::State {
   // Key: one outstanding challenge per (ceremony, session).
@@ -92,26 +111,16 @@ InMemoryChallengeStore::~InMemoryChallengeStore() = default;
 Status InMemoryChallengeStore::Put(Ceremony ceremony, std::string_view session_id,
                                    const Bytes& challenge, std::string_view context,
                                    UnixSeconds now) {
-  if (ceremony != Ceremony::kRegistration && ceremony != Ceremony::kAuthentication) {
-    return Fail(ErrorCode::kInvalidArgument, "ceremony has an unknown value");
-  }
-  if (session_id.empty()) return Fail(ErrorCode::kInvalidArgument, "session_id is empty");
-  if (session_id.size() > kMaxSessionIdBytes) {
-    return Fail(ErrorCode::kInvalidArgument, "session_id is longer than 512 bytes");
-  }
-  if (challenge.empty()) return Fail(ErrorCode::kInvalidArgument, "challenge is empty");
-  if (challenge.size() > kMaxChallengeBytes) {
-    return Fail(ErrorCode::kInvalidArgument, "challenge is longer than 1024 bytes");
-  }
-  if (context.size() > kMaxContextBytes) {
-    return Fail(ErrorCode::kInvalidArgument, "context is longer than 4096 bytes");
+  if (Status valid = CheckChallengePut(ceremony, session_id, challenge, context);
+      !valid.has_value()) {
+    return valid;
   }
   State& state = *state_;
   State::Key key{static_cast<int>(ceremony), std::string(session_id)};
   State::Entry entry;
   entry.challenge = challenge;
   entry.context = std::string(context);
-  entry.expires_at = AddSaturating(now, state.ttl);
+  entry.expires_at = ChallengeExpiry(now, state.ttl);
 
   const std::lock_guard<std::mutex> lock(state.mutex);
   entry.sequence = state.next_sequence++;

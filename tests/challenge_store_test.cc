@@ -176,6 +176,21 @@ TEST(ChallengeStoreTest, RejectsBadPuts) {
               IsOk());
 }
 
+// The argument checks and the expiry arithmetic every store shares (a
+// remote store calls them itself).
+TEST(ChallengeStoreTest, SharedRulesForEveryStore) {
+  EXPECT_THAT(CheckChallengePut(Ceremony::kAuthentication, "s1", Challenge(1), "ctx"), IsOk());
+  EXPECT_THAT(CheckChallengePut(Ceremony::kAuthentication, "", Challenge(1), ""),
+              HasError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(CheckChallengePut(Ceremony::kAuthentication, "s1", Challenge(1),
+                                std::string(4097, 'c')),
+              HasError(ErrorCode::kInvalidArgument));
+  EXPECT_EQ(ChallengeExpiry(kNow, 60), kNow + 60);
+  EXPECT_EQ(ChallengeExpiry(kNow, -5), kNow);  // a negative ttl counts as 0
+  EXPECT_EQ(ChallengeExpiry(std::numeric_limits<UnixSeconds>::max() - 1, 60),
+            std::numeric_limits<UnixSeconds>::max());
+}
+
 TEST(ChallengeStoreTest, EvictsExpiredEntriesFirst) {
   InMemoryChallengeStore store(/*ttl_seconds=*/10, /*max_entries=*/3);
   ASSERT_THAT(store.Put(Ceremony::kRegistration, "old1", Challenge(1), "", kNow), IsOk());

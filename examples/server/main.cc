@@ -1,7 +1,7 @@
 // passkey-server: the example auth server (see README.md).
 //
 //   passkey-server --db [sqlite:]FILE|postgresql://... --rp-id ID --origin URL [--origin URL ...]
-//                  [--state memory] [--port N] [--bind ADDR] [--rp-name NAME]
+//                  [--state memory|redis://...] [--port N] [--bind ADDR] [--rp-name NAME]
 //                  [--rate-limit N_PER_MINUTE] [--threads N] [--static DIR]
 //                  [--catalog FILE ...] [--help]
 //
@@ -9,6 +9,7 @@
 // one watcher thread with sigwait(), which then calls httplib's stop() from
 // ordinary (not signal-handler) context. listen returns once in-flight
 // requests finish; the database closes as main returns; exit status 0.
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -38,6 +39,9 @@
 #endif
 #include "server.h"
 #include "sqlite_credential_store.h"
+#ifdef PASSKEY_SERVER_HAVE_REDIS
+#include "redis_state_store.h"
+#endif
 
 namespace {
 
@@ -47,7 +51,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: passkey-server --db [sqlite:]FILE|postgresql://... --rp-id ID --origin URL\n"
-    "                      [--origin URL ...] [--state memory] [--port N] [--bind ADDR]\n"
+    "                      [--origin URL ...] [--state memory|URL] [--port N] [--bind ADDR]\n"
     "                      [--rp-name NAME] [--rate-limit N_PER_MINUTE] [--threads N]\n"
     "                      [--static DIR] [--catalog FILE ...] [--help]\n"
     "\n"
@@ -56,7 +60,15 @@ constexpr const char* kUsage =
     "  --db postgresql://USER@HOST:PORT/DB  the same in PostgreSQL (a libpq URL), shared\n"
     "                     by every server given it (when built with libpq)\n"
     "  --state memory     where challenges, sessions and rate limits live (default: this\n"
-    "                     process's memory); redis://... is not built in this version\n"
+    "                     process's memory, for one process only)\n"
+#ifdef PASSKEY_SERVER_HAVE_REDIS
+    "  --state redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] | unix:PATH\n"
+    "                     ... or a Redis (>= 6.2) shared by every instance behind a load\n"
+    "                     balancer; while it is down, requests that need it get 503\n"
+#else
+    "                     (redis://... is not built in this version: needs libhiredis-dev)\n"
+#endif
+
     "  --rp-id ID         WebAuthn RP ID, e.g. localhost or example.com\n"
     "  --origin URL       an origin the page is served from, e.g. http://localhost:8080\n"
     "                     (repeatable; compared exactly with clientDataJSON.origin)\n"
@@ -113,16 +125,62 @@ int ParseDb(std::string_view value, passkey_server::ServerConfig* config) {
   return 0;
 }
 
-// ParseState: --state memory (the default). 0 or 2 (usage error printed).
-int ParseState(std::string_view value) {
-  if (value == "memory")
+// ParseState: --state memory (the default), or a Redis URL when built with
+// hiredis (the URL is not echoed: it may hold a password). 0 or 2 (usage
+// error printed).
+int ParseState(std::string_view value, passkey_server::ServerConfig* config) {
+  if (value == "memory") {
+    config->state_url.clear();
     return 0;
-  if (StartsWith(value, "redis://") || StartsWith(value, "rediss://")) {
-    std::fprintf(stderr, "passkey-server: --state redis: not built in this version\n");
+  }
+  if (StartsWith(value, "rediss://")) {
+    std::fprintf(stderr, "passkey-server: --state rediss:// (TLS) is not supported\n");
     return 2;
   }
-  std::fprintf(stderr, "passkey-server: --state must be memory\n");
+  if (StartsWith(value, "redis://") || StartsWith(value, "unix:")) {
+#ifdef PASSKEY_SERVER_HAVE_REDIS
+    std::string error;
+    if (!passkey_server::ParseRedisUrl(value, &error).has_value()) {
+      std::fprintf(stderr, "passkey-server: --state: %s\n", error.c_str());
+      return 2;
+    }
+    config->state_url = std::string(value);
+    return 0;
+#else
+    std::fprintf(stderr, "passkey-server: --state redis: not built in this version\n");
+    return 2;
+#endif
+  }
+  std::fprintf(stderr, "passkey-server: --state must be memory or a redis:// URL\n");
   return 2;
+}
+
+// OpenState: the StateStore --state asks for. A Redis store must answer
+// PING before the server starts; nullptr (the reason in *error) otherwise.
+std::unique_ptr<passkey_server::StateStore> OpenState(const passkey_server::ServerConfig& config,
+                                                      std::string* error) {
+#ifdef PASSKEY_SERVER_HAVE_REDIS
+  if (!config.state_url.empty()) {
+    std::optional<passkey_server::RedisAddress> address =
+        passkey_server::ParseRedisUrl(config.state_url, error);
+    if (!address.has_value())
+      return nullptr;  // ParseState accepted it already
+    passkey_server::RedisStateStore::Options options;
+    options.address = std::move(*address);
+    options.rate_limit_per_minute = config.rate_limit_per_minute;
+    // Enough connections that the workers seldom wait for one.
+    options.pool_size = std::min(config.threads, 32u);
+    auto redis = std::make_unique<passkey_server::RedisStateStore>(std::move(options));
+    if (!redis->Ping(error).has_value())
+      return nullptr;
+    return redis;
+  }
+#else
+  (void)error;
+#endif
+  passkey_server::MemoryStateStore::Options options;
+  options.rate_limit_per_minute = config.rate_limit_per_minute;
+  return std::make_unique<passkey_server::MemoryStateStore>(options);
 }
 
 // ParseFlags: 0 = run, 1 = --help printed, 2 = usage error printed.
@@ -168,7 +226,7 @@ int ParseFlags(int argc, char** argv, passkey_server::ServerConfig* config) {
       if (int rc = ParseDb(*text, config); rc != 0)
         return rc;
     } else if (flag == "--state") {
-      if (int rc = ParseState(*text); rc != 0)
+      if (int rc = ParseState(*text, config); rc != 0)
         return rc;
     } else if (flag == "--rp-id") {
       config->rp_id = *text;
@@ -269,12 +327,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "passkey-server: %s\n", error.c_str());
     return 1;
   }
-  passkey_server::MemoryStateStore::Options state_options;
-  state_options.rate_limit_per_minute = config.rate_limit_per_minute;
-  passkey_server::MemoryStateStore state(state_options);
+  std::unique_ptr<passkey_server::StateStore> state = OpenState(config, &error);
+  if (state == nullptr) {
+    std::fprintf(stderr, "passkey-server: cannot reach Redis (--state): %s\n", error.c_str());
+    return 1;
+  }
 
   passkey_server::HttpServer server(config.threads);
-  passkey_server::App app(config, *credentials, state);
+  passkey_server::App app(config, *credentials, *state);
   if (!app.Install(server, &error)) {
     std::fprintf(stderr, "passkey-server: %s\n", error.c_str());
     return 1;

@@ -35,6 +35,9 @@ struct ServerConfig {
   // catalog: where a new passkey's provider name and icons come from;
   // nullopt = the library's embedded catalog (--catalog merges files over it).
   std::optional<passkey::AaguidCatalog> catalog;
+  // state_url: --state; empty = this process's memory, else where Redis is
+  // (redis://... or unix:PATH, checked by main.cc).
+  std::string state_url;
 };
 
 // kMaxThreads: the most workers --threads may ask for.

@@ -12,6 +12,8 @@ constexpr std::size_t kSessionIdBytes = 32;
 // base64url of 32 bytes without padding.
 constexpr std::size_t kSessionIdChars = 43;
 
+}  // namespace
+
 bool LooksLikeSessionId(std::string_view id) {
   if (id.size() != kSessionIdChars)
     return false;
@@ -24,12 +26,10 @@ bool LooksLikeSessionId(std::string_view id) {
   return true;
 }
 
-}  // namespace
-
 SessionStore::SessionStore(std::int64_t idle_ttl_seconds, std::size_t max_sessions)
     : idle_ttl_(idle_ttl_seconds), max_sessions_(max_sessions == 0 ? 1 : max_sessions) {}
 
-std::optional<std::string> SessionStore::NewIdLocked() {
+std::optional<std::string> NewSessionId() {
   auto bytes = passkey::RandomBytes(kSessionIdBytes);
   if (!bytes.has_value())
     return std::nullopt;
@@ -56,7 +56,7 @@ void SessionStore::EvictLocked(std::int64_t now) {
 
 std::optional<Session> SessionStore::Create(std::int64_t now) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto id = NewIdLocked();
+  auto id = NewSessionId();
   if (!id.has_value())
     return std::nullopt;
   if (sessions_.size() >= max_sessions_)
@@ -86,7 +86,7 @@ std::optional<Session> SessionStore::Get(std::string_view id, std::int64_t now) 
 std::optional<Session> SessionStore::SignIn(std::string_view old_id, std::int64_t user_id,
                                             std::int64_t now) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto id = NewIdLocked();
+  auto id = NewSessionId();
   if (!id.has_value())
     return std::nullopt;
   if (!old_id.empty())

@@ -18,6 +18,13 @@ namespace passkey_server {
 // kSessionCookie: the cookie's name.
 inline constexpr std::string_view kSessionCookie = "sid";
 
+// NewSessionId: a fresh session id, 32 CSPRNG bytes in base64url (43
+// characters); nullopt when the CSPRNG fails. Every StateStore uses it.
+std::optional<std::string> NewSessionId();
+// LooksLikeSessionId: whether `id` has the shape NewSessionId gives, so a
+// forged cookie of any other shape is refused before a store is asked.
+bool LooksLikeSessionId(std::string_view id);
+
 // SessionStore: a mutex-guarded map. Sessions idle longer than idle_ttl are
 // dropped; when max_sessions is reached the least recently seen goes first.
 class SessionStore {
@@ -43,7 +50,6 @@ class SessionStore {
   std::size_t size() const;
 
  private:
-  std::optional<std::string> NewIdLocked();
   void EvictLocked(std::int64_t now);
 
   mutable std::mutex mutex_;

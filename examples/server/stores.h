@@ -6,7 +6,8 @@
 //   SqliteCredentialStore (sqlite_credential_store.h).
 // * StateStore: short-lived state: WebAuthn challenges, sessions and the
 //   per-client rate limit. Implemented by MemoryStateStore
-//   (memory_state_store.h), one process only.
+//   (memory_state_store.h), one process only, and RedisStateStore
+//   (redis_state_store.h), shared by every server on one Redis.
 //
 // A store that lives on another machine can fail without anything being
 // wrong with the request: such calls return StoreError::kUnavailable and the

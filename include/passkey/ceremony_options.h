@@ -159,9 +159,8 @@ class ChallengeStore {
  public:
   virtual ~ChallengeStore() = default;
   // Put remembers `challenge` for (ceremony, session_id) until now + ttl.
-  // kInvalidArgument for an empty session_id or challenge (InMemory also
-  // caps session_id at 512 bytes, challenge at 1024, context at 4096);
-  // kUnavailable when a remote store cannot be reached.
+  // kInvalidArgument as CheckChallengePut decides (every implementation
+  // calls it first); kUnavailable when a remote store cannot be reached.
   virtual Status Put(Ceremony ceremony, std::string_view session_id,
                      const Bytes& challenge, std::string_view context,
                      UnixSeconds now) = 0;
@@ -175,6 +174,21 @@ class ChallengeStore {
                                        std::string_view session_id,
                                        UnixSeconds now) = 0;
 };
+
+// CheckChallengePut: the argument checks of ChallengeStore::Put, shared by
+// every implementation so that all of them refuse the same input (a remote
+// store needs them before anything goes over the wire). kInvalidArgument for
+// an unknown ceremony, an empty session_id or challenge, a session_id longer
+// than 512 bytes, a challenge longer than 1024 or a context longer than 4096.
+// The caps bound what one entry may cost the store.
+Status CheckChallengePut(Ceremony ceremony, std::string_view session_id,
+                         const Bytes& challenge, std::string_view context);
+
+// ChallengeExpiry: issued + ttl_seconds, the last second a challenge is valid
+// (Take refuses it when now > this). Saturates at the largest UnixSeconds
+// instead of overflowing (callers control `issued`); a negative ttl counts
+// as 0.
+UnixSeconds ChallengeExpiry(UnixSeconds issued, UnixSeconds ttl_seconds) noexcept;
 
 // InMemoryChallengeStore: a mutex-guarded map. When max_entries is reached,
 // expired entries are dropped first, then the oldest. A negative ttl counts
