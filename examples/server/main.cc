@@ -68,7 +68,6 @@ constexpr const char* kUsage =
 #else
     "                     (redis://... is not built in this version: needs libhiredis-dev)\n"
 #endif
-
     "  --rp-id ID         WebAuthn RP ID, e.g. localhost or example.com\n"
     "  --origin URL       an origin the page is served from, e.g. http://localhost:8080\n"
     "                     (repeatable; compared exactly with clientDataJSON.origin)\n"

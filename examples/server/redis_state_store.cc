@@ -6,8 +6,11 @@
 #include <initializer_list>
 #include <mutex>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/time.h>
 #include <system_error>
+#include <time.h>
 #include <utility>
 #include <vector>
 
@@ -82,6 +85,42 @@ struct ReplyDeleter {
   void operator()(redisReply* reply) const { freeReplyObject(reply); }
 };
 using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
+
+// SigpipeGuard: hiredis writes with write(2), which raises SIGPIPE when
+// Redis has closed the connection; by default that kills the process. For
+// its scope SIGPIPE is blocked in this thread, and one raised meanwhile is
+// discarded (the write reports EPIPE, the command fails as kUnavailable),
+// so the store is safe whatever the process does with SIGPIPE.
+class SigpipeGuard {
+ public:
+  SigpipeGuard() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t pending;
+    sigemptyset(&pending);
+    // One pending before us is not ours to discard.
+    was_pending_ = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+    blocked_ = pthread_sigmask(SIG_BLOCK, &pipe_, &old_) == 0;
+  }
+  ~SigpipeGuard() {
+    if (!blocked_)
+      return;
+    if (!was_pending_) {
+      const timespec now{0, 0};
+      while (sigtimedwait(&pipe_, nullptr, &now) == SIGPIPE) {
+      }
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  SigpipeGuard(const SigpipeGuard&) = delete;
+  SigpipeGuard& operator=(const SigpipeGuard&) = delete;
+
+ private:
+  sigset_t pipe_;
+  sigset_t old_;
+  bool was_pending_ = false;
+  bool blocked_ = false;
+};
 
 timeval ToTimeval(std::chrono::milliseconds ms) {
   timeval tv{};
@@ -255,6 +294,7 @@ struct RedisStateStore::Impl {
       argv.push_back(arg.data());
       lengths.push_back(arg.size());
     }
+    const SigpipeGuard guard;
     return ReplyPtr(static_cast<redisReply*>(redisCommandArgv(
         context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
   }

@@ -16,7 +16,11 @@
 //
 // Expiry is decided against the caller's `now`, exactly as in
 // MemoryStateStore; the TTLs in Redis (one second longer than the store's)
-// only make Redis forget what nobody can use any more.
+// only make Redis forget what nobody can use any more. Unlike the in-memory
+// stores there is no cap on the number of entries: the TTLs and Redis's own
+// maxmemory setting bound them. The rate limit is a fixed window per
+// minute, not MemoryStateStore's token bucket: a client may send up to
+// twice the limit across a minute boundary.
 //
 // Failures: a connection that cannot be made, a timeout, an I/O error or an
 // error reply make the call return StoreError::kUnavailable (the challenge

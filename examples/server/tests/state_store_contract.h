@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -39,6 +40,11 @@ struct StateStoreBackend {
                                             const std::int64_t* unix_seconds)>
       make;
 };
+
+// PrintTo: gtest names the parameter by its backend in failure messages.
+inline void PrintTo(const StateStoreBackend& backend, std::ostream* out) {
+  *out << backend.name;
+}
 
 // StateStoreContractTest: the fixture of the contract cases.
 class StateStoreContractTest : public ::testing::TestWithParam<StateStoreBackend> {
