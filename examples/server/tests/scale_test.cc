@@ -56,6 +56,20 @@ struct Outcome {
   std::string code;
 };
 
+// UntilAvailable: `request` sent again while it answers 503 `unavailable`
+// (up to 10 times over about 5 s); the first other reply.
+template <class Request>
+Reply UntilAvailable(const Request& request) {
+  Reply reply;
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    reply = request();
+    if (reply.status != 503 || ErrorCode(reply) != "unavailable")
+      return reply;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  return reply;
+}
+
 class ScaleTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -196,11 +210,15 @@ TEST_F(ScaleTest, OneChallengeRedeemedOnThreeInstancesAtOnceSucceedsOnce) {
 }
 
 // 50 sign-ins with one credential, each with its own challenge and a
-// distinct counter (1..50 in a shuffled order), sent at once across three
-// instances. A trigger logs every counter the database stores, in the
-// order the row lock granted them: that order must be strictly increasing,
-// must be exactly the accepted assertions' counters, and must end at the
-// stored counter; every other sign-in is refused as sign_count_rollback.
+// distinct counter, spread over three instances: five waves of 10 sent at
+// once, each wave's counters (10 above the last wave's) in a shuffled
+// order. (All 50 at once would accept only the two or three that happen to
+// arrive in rising order; waves make at least one acceptance per wave, so
+// the order below is tested on several values.) A trigger logs every
+// counter the database stores, in the order the row lock granted them:
+// that order must be strictly increasing, must be exactly the accepted
+// assertions' counters, and must end at the stored counter; every other
+// sign-in is refused as sign_count_rollback.
 TEST_F(ScaleTest, FiftyConcurrentSignInsOnlyEverRaiseTheCounter) {
   StartInstances(3);
   const SoftwareAuthenticator phone = MakeAuthenticator("phone");
@@ -217,9 +235,14 @@ TEST_F(ScaleTest, FiftyConcurrentSignInsOnlyEverRaiseTheCounter) {
       << error;
 
   constexpr int kSignIns = 50;
+  constexpr std::size_t kWave = 10;
   std::vector<std::uint32_t> counters(kSignIns);
   std::iota(counters.begin(), counters.end(), 1u);
-  std::shuffle(counters.begin(), counters.end(), std::mt19937(18));
+  std::mt19937 random(18);
+  for (std::size_t wave = 0; wave < kSignIns; wave += kWave) {
+    const auto begin = counters.begin() + static_cast<std::ptrdiff_t>(wave);
+    std::shuffle(begin, begin + kWave, random);
+  }
   std::vector<std::unique_ptr<Browser>> tabs;
   std::vector<std::string> assertions;
   for (int i = 0; i < kSignIns; ++i) {
@@ -229,16 +252,18 @@ TEST_F(ScaleTest, FiftyConcurrentSignInsOnlyEverRaiseTheCounter) {
     assertions.push_back(Assertion(options, phone, handle, counters[static_cast<std::size_t>(i)]));
   }
   std::vector<Reply> replies(kSignIns);
-  std::latch start(kSignIns);
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < kSignIns; ++i) {
-    threads.emplace_back([&, i] {
-      start.arrive_and_wait();
-      replies[i] = tabs[i]->Post("/authentication/verify", assertions[i]);
-    });
+  for (std::size_t wave = 0; wave < kSignIns; wave += kWave) {
+    std::latch start(kWave);
+    std::vector<std::thread> threads;
+    for (std::size_t i = wave; i < wave + kWave; ++i) {
+      threads.emplace_back([&, i] {
+        start.arrive_and_wait();
+        replies[i] = tabs[i]->Post("/authentication/verify", assertions[i]);
+      });
+    }
+    for (std::thread& thread : threads)
+      thread.join();
   }
-  for (std::thread& thread : threads)
-    thread.join();
 
   std::vector<std::uint32_t> accepted;
   for (std::size_t i = 0; i < kSignIns; ++i) {
@@ -249,7 +274,7 @@ TEST_F(ScaleTest, FiftyConcurrentSignInsOnlyEverRaiseTheCounter) {
     EXPECT_EQ(replies[i].status, 401) << counters[i] << ": " << replies[i].body;
     EXPECT_EQ(ErrorCode(replies[i]), "sign_count_rollback") << counters[i];
   }
-  ASSERT_FALSE(accepted.empty());
+  EXPECT_GE(accepted.size(), kSignIns / kWave) << "at least one per wave";
   std::sort(accepted.begin(), accepted.end());
 
   std::vector<std::vector<std::string>> rows;
@@ -438,7 +463,17 @@ TEST_F(ScaleTest, PostgresRestartedMidRunIs503ThenRecovers) {
   std::string error;
   ASSERT_TRUE(backends_->postgres().Restart(&error)) << error;
   const Clock::time_point up = Clock::now();
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // Until a sign-in sent after the restart succeeds (the first may meet a
+  // pooled connection the restart broke), at most 20 s.
+  const auto succeeded_after_restart = [&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    return std::any_of(outcomes.begin(), outcomes.end(), [&](const Outcome& outcome) {
+      return outcome.status == 200 && outcome.sent > up;
+    });
+  };
+  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  while (!succeeded_after_restart() && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   stop = true;
   for (std::thread& worker : workers)
     worker.join();
@@ -466,7 +501,10 @@ TEST_F(ScaleTest, PostgresRestartedMidRunIs503ThenRecovers) {
   const Reply replayed = tab.Post("/authentication/verify", held);
   EXPECT_EQ(replayed.status, 401) << replayed.body;
   EXPECT_EQ(ErrorCode(replayed), "challenge_not_found");
-  EXPECT_EQ(bob.Post("/registration/options", json{{"username", "bob"}}).status, 200);
+  EXPECT_EQ(UntilAvailable([&] {
+              return bob.Post("/registration/options", json{{"username", "bob"}});
+            }).status,
+            200);
 }
 
 // Redis stopped: sign-in is refused with 503 on every instance (the
@@ -497,12 +535,16 @@ TEST_F(ScaleTest, RedisDownRefusesSignInUntilItIsBack) {
   EXPECT_TRUE(instances_[1]->Running());
 
   ASSERT_TRUE(backends_->redis().Start()) << backends_->redis().error();
-  const Reply replayed = tab.Post("/authentication/verify", assertion);
+  // A pooled connection that broke with the restart costs one 503 when it
+  // is next used (it is then dropped): a few tries, each 503 `unavailable`.
+  const Reply replayed =
+      UntilAvailable([&] { return tab.Post("/authentication/verify", assertion); });
   EXPECT_EQ(replayed.status, 401) << replayed.body;
   EXPECT_EQ(ErrorCode(replayed), "challenge_not_found");
+  std::uint32_t counter = 2;
   for (std::size_t i = 0; i < instances_.size(); ++i) {
     Browser browser(Port(i));
-    const Reply in = SignIn(browser, phone, handle, static_cast<std::uint32_t>(2 + i));
+    const Reply in = UntilAvailable([&] { return SignIn(browser, phone, handle, counter++); });
     EXPECT_EQ(in.status, 200) << i << ": " << in.body;
   }
 }
