@@ -70,6 +70,9 @@ Reply UntilAvailable(const Request& request) {
   return reply;
 }
 
+// ScaleTest: a fresh database and Redis database of this process's
+// backends per test, and the instances it starts on them (stopped with
+// SIGTERM at the end, each expected to exit 0, unless a test killed it).
 class ScaleTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -116,7 +119,8 @@ class ScaleTest : public ::testing::Test {
     return rows[0][0];
   }
 
-  // SignUp: alice with `authenticator` on instance `instance`; her handle.
+  // SignUpAlice: user alice with `authenticator`, on instance `instance`;
+  // her user handle.
   passkey::Bytes SignUpAlice(const SoftwareAuthenticator& authenticator, std::size_t instance) {
     Browser browser(Port(instance));
     passkey::Bytes handle;

@@ -45,11 +45,11 @@ namespace {
 
 using nlohmann::json;
 using passkey::testing::SoftwareAuthenticator;
+using passkey_server::test_util::Assertion;
 using passkey_server::test_util::Browser;
 using passkey_server::test_util::Challenge;
 using passkey_server::test_util::ErrorCode;
 using passkey_server::test_util::MakeAuthenticator;
-using passkey_server::test_util::Assertion;
 using passkey_server::test_util::Register;
 using passkey_server::test_util::Reply;
 using passkey_server::test_util::SignIn;
