@@ -1,6 +1,11 @@
 // HTTP tests: start the real passkey-server binary on a free port with a
 // fresh database and drive it with httplib::Client, using the library's
 // software authenticator where a browser would use a real one.
+//
+// With PASSKEY_SERVER_BACKEND=postgresql-redis (ctest label `scale`) the
+// ServerHttpTest cases run against a throwaway PostgreSQL and Redis
+// (shared_backends.h) instead of SQLite and memory: each test gets a fresh
+// database and a flushed Redis database.
 #include <arpa/inet.h>
 #include <atomic>
 #include <chrono>
@@ -32,66 +37,26 @@
 #include <passkey/testing/software_authenticator.h>
 #include <passkey/types.h>
 
+#include "browser.h"
 #include "server_process.h"
+#include "shared_backends.h"
 
 namespace {
 
 using nlohmann::json;
 using passkey::testing::SoftwareAuthenticator;
+using passkey_server::test_util::Assertion;
+using passkey_server::test_util::Browser;
+using passkey_server::test_util::Challenge;
+using passkey_server::test_util::ErrorCode;
+using passkey_server::test_util::MakeAuthenticator;
+using passkey_server::test_util::Register;
+using passkey_server::test_util::Reply;
+using passkey_server::test_util::SignIn;
 
 using passkey_server::test_util::ServerProcess;
 constexpr const char* kOrigin = passkey_server::test_util::kServerOrigin;
 constexpr const char* kRpId = passkey_server::test_util::kServerRpId;
-
-// Reply: one HTTP response with its body parsed as JSON when it is JSON.
-struct Reply {
-  int status = 0;
-  json body;
-  std::string set_cookie;
-};
-
-// Browser: an HTTP client with one cookie (sid), like a browser tab.
-class Browser {
- public:
-  explicit Browser(int port) : client_("127.0.0.1", port) {
-    client_.set_read_timeout(std::chrono::seconds(30));
-  }
-
-  Reply Get(const std::string& path) { return Finish(client_.Get(path.c_str(), Headers())); }
-  Reply Post(const std::string& path, const std::string& body) {
-    return Finish(client_.Post(path.c_str(), Headers(), body, "application/json"));
-  }
-  Reply Post(const std::string& path, const json& body) { return Post(path, body.dump()); }
-  Reply Patch(const std::string& path, const json& body) {
-    return Finish(client_.Patch(path.c_str(), Headers(), body.dump(), "application/json"));
-  }
-  Reply Delete(const std::string& path) { return Finish(client_.Delete(path.c_str(), Headers())); }
-
-  const std::string& sid() const { return sid_; }
-
- private:
-  httplib::Headers Headers() const {
-    if (sid_.empty())
-      return {};
-    return {{"Cookie", "sid=" + sid_}};
-  }
-  Reply Finish(const httplib::Result& result) {
-    Reply reply;
-    if (!result)
-      return reply;
-    reply.status = result->status;
-    reply.body = json::parse(result->body, nullptr, false);
-    reply.set_cookie = result->get_header_value("Set-Cookie");
-    if (!reply.set_cookie.empty()) {
-      const std::size_t start = reply.set_cookie.find('=') + 1;
-      sid_ = reply.set_cookie.substr(start, reply.set_cookie.find(';') - start);
-    }
-    return reply;
-  }
-
-  httplib::Client client_;
-  std::string sid_;
-};
 
 // RawConnection: a plain TCP connection to the server, for what
 // httplib::Client does not send (no Content-Length, a chunked body cut
@@ -207,24 +172,6 @@ json BodyOf(const std::string& response) {
   return json::parse(response.substr(head_end + 4), nullptr, false);
 }
 
-passkey::Bytes Challenge(const Reply& options) {
-  auto decoded = passkey::Base64UrlDecode(options.body.value("challenge", std::string()));
-  return decoded.has_value() ? *decoded : passkey::Bytes();
-}
-
-std::string ErrorCode(const Reply& reply) {
-  if (!reply.body.is_object() || !reply.body.contains("error"))
-    return "<no error JSON>";
-  return reply.body["error"].value("code", std::string("<no code>"));
-}
-
-SoftwareAuthenticator MakeAuthenticator(const std::string& seed) {
-  auto authenticator = SoftwareAuthenticator::Create(passkey::CoseAlgorithm::kEs256, seed);
-  if (!authenticator.has_value())
-    std::abort();
-  return std::move(authenticator).value();
-}
-
 class ServerHttpTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -232,6 +179,19 @@ class ServerHttpTest : public ::testing::Test {
         (std::filesystem::temp_directory_path() / "passkey-server-http-XXXXXX").string();
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
+    if (!passkey_server::test_util::SharedBackends::Requested())
+      return;
+#ifdef PASSKEY_SERVER_TEST_BACKENDS
+    passkey_server::test_util::SharedBackends* backends = nullptr;
+    SHARED_BACKENDS_OR_SKIP(backends);
+    std::string database;
+    std::string error;
+    backend_flags_ = backends->Fresh(&database, &error);
+    ASSERT_FALSE(backend_flags_.empty()) << error;
+#else
+    GTEST_SKIP() << "PASSKEY_SERVER_BACKEND=postgresql-redis, but built without libpq-dev or "
+                    "libhiredis-dev";
+#endif
   }
   void TearDown() override {
     if (server_ != nullptr) {
@@ -243,56 +203,15 @@ class ServerHttpTest : public ::testing::Test {
   }
 
   void StartServer(std::vector<std::string> extra = {}) {
+    extra.insert(extra.begin(), backend_flags_.begin(), backend_flags_.end());
     server_ = ServerProcess::Start(dir_, std::move(extra));
     ASSERT_NE(server_, nullptr) << "the server did not start";
   }
   int port() const { return server_->port(); }
 
-  // Register: sign-up of `username` with `authenticator` (platform, synced).
-  Reply Register(Browser& browser, const SoftwareAuthenticator& authenticator, const json& body,
-                 passkey::testing::Flags flags = {true, true, true, true},
-                 std::string origin = kOrigin) {
-    const Reply options = browser.Post("/registration/options", body);
-    if (options.status != 200)
-      return options;
-    passkey::testing::RegistrationParams params;
-    params.rp_id = kRpId;
-    params.origin = std::move(origin);
-    params.challenge = Challenge(options);
-    params.flags = flags;
-    params.attachment = passkey::Attachment::kPlatform;
-    params.transports = {"internal"};
-    auto response = authenticator.MakeCredentialJson(params);
-    EXPECT_TRUE(response.has_value());
-    return browser.Post("/registration/verify", *response);
-  }
-
-  // Assert: an assertion for `options` (the options reply) by `authenticator`.
-  static std::string Assertion(const Reply& options, const SoftwareAuthenticator& authenticator,
-                               const passkey::Bytes& user_handle, std::uint32_t sign_count,
-                               bool user_verified = true) {
-    passkey::testing::AssertionParams params;
-    params.rp_id = kRpId;
-    params.origin = kOrigin;
-    params.challenge = Challenge(options);
-    params.flags = {true, user_verified, true, true};
-    params.sign_count = sign_count;
-    params.attachment = passkey::Attachment::kPlatform;
-    params.user_handle = user_handle;
-    auto response = authenticator.GetAssertionJson(params);
-    EXPECT_TRUE(response.has_value());
-    return *response;
-  }
-
-  Reply SignIn(Browser& browser, const SoftwareAuthenticator& authenticator,
-               const passkey::Bytes& user_handle, std::uint32_t sign_count) {
-    const Reply options = browser.Post("/authentication/options", json::object());
-    EXPECT_EQ(options.status, 200);
-    return browser.Post("/authentication/verify",
-                        Assertion(options, authenticator, user_handle, sign_count));
-  }
-
   std::string dir_;
+  // --db and --state of the PostgreSQL/Redis run; empty for SQLite/memory.
+  std::vector<std::string> backend_flags_;
   std::unique_ptr<ServerProcess> server_;
 };
 

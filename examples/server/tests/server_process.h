@@ -1,6 +1,8 @@
 // ServerProcess: the real passkey-server binary as a child process, for the
-// HTTP tests (server_http_test.cc) and the PostgreSQL flag tests
-// (postgres_store_test.cc). Needs PASSKEY_SERVER_PATH.
+// HTTP tests (server_http_test.cc), the PostgreSQL flag tests
+// (postgres_store_test.cc) and the multi-instance tests (scale_test.cc).
+// Needs PASSKEY_SERVER_PATH. The child gets SIGKILL if the test process dies
+// first (parent-death signal), so a killed test run leaves no server behind.
 #ifndef PASSKEY_EXAMPLES_SERVER_TESTS_SERVER_PROCESS_H_
 #define PASSKEY_EXAMPLES_SERVER_TESTS_SERVER_PROCESS_H_
 
@@ -11,6 +13,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sstream>
+#include <sys/prctl.h>
 #include <string>
 #include <sys/wait.h>
 #include <thread>
@@ -47,6 +50,28 @@ class ServerProcess {
   }
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+
+  // Running: the child has not exited (it is reaped when it has).
+  bool Running() {
+    if (pid_ <= 0)
+      return false;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;
+    }
+    return true;
+  }
+
+  // Kill: SIGKILL, as a crash or an OOM kill would end it; reaped.
+  void Kill() {
+    if (pid_ <= 0)
+      return;
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
 
   // Stop sends SIGTERM and returns the exit status (-1 when it did not exit
   // normally within 20 s).
@@ -85,8 +110,12 @@ class ServerProcess {
     if (pipe(out) != 0)
       return false;
     const std::string log = dir_ + "/server.log";
+    const pid_t parent = getpid();
     pid_ = fork();
     if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent)
+        _exit(125);  // the test process is already gone
       dup2(out[1], STDOUT_FILENO);
       const int err = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
       if (err >= 0)
