@@ -1,41 +1,13 @@
 #include "db.h"
 
+#include "migrations.h"
+
 #include <cstdio>
 #include <sqlite3.h>
 #include <utility>
 
 namespace passkey_server {
 namespace {
-
-// Migrations, applied in order, each in its own transaction together with
-// its schema_migrations row. Never edit a released migration: append one.
-struct Migration {
-  int version;
-  const char* name;
-  const char* sql;
-};
-
-constexpr Migration kMigrations[] = {
-    {1, "users and passkeys",
-     "CREATE TABLE users ("
-     "  id INTEGER PRIMARY KEY,"
-     "  user_handle BLOB NOT NULL UNIQUE,"
-     "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
-     "  display_name TEXT NOT NULL,"
-     "  created_at INTEGER NOT NULL"
-     ");"
-     "CREATE TABLE passkeys ("
-     "  credential_id BLOB PRIMARY KEY,"
-     "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-     "  name TEXT NOT NULL,"
-     "  sign_count INTEGER NOT NULL,"
-     "  record TEXT NOT NULL,"  // CredentialRecordToJson, version 1
-     "  created_at INTEGER NOT NULL,"
-     "  last_used_at INTEGER"
-     ") WITHOUT ROWID;"
-     "CREATE INDEX passkeys_by_user ON passkeys(user_id, created_at);"},
-};
-static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Database::kSchemaVersion);
 
 std::int64_t CreatedAt(const passkey::CredentialRecord& record) {
   return record.created_at.value_or(0);
@@ -210,42 +182,37 @@ bool Database::Migrate(std::string* error) {
 }
 
 bool Database::MigrateLocked(std::string* error) {
-  if (!Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
-            "  version INTEGER PRIMARY KEY,"
-            "  name TEXT NOT NULL,"
-            "  applied_at INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER))"
-            ")",
-            error)) {
-    return false;
-  }
-  const int current = SchemaVersionLocked();
-  if (current < 0) {
-    *error = "cannot read schema_migrations";
-    return false;
-  }
-  if (current > kSchemaVersion) {
-    *error = "schema version " + std::to_string(current) + " is newer than this server's (" +
-             std::to_string(kSchemaVersion) + ")";
-    return false;
-  }
-  for (const Migration& migration : kMigrations) {
-    if (migration.version <= current)
-      continue;
-    Transaction txn(*this);
-    if (!txn.begun()) {
-      *error = "cannot begin migration";
-      return false;
+  // The one migration runner (migrations.h) over this connection; mutex_ is
+  // held, so nothing else uses it meanwhile.
+  class SqliteMigrations final : public MigrationConnection {
+   public:
+    explicit SqliteMigrations(Database& db) : db_(db) {}
+    SqlDialect dialect() const override { return SqlDialect::kSqlite; }
+    bool Exec(const std::string& sql, std::string* error) override {
+      return db_.Exec(sql.c_str(), error);
     }
-    if (!Exec(migration.sql, error))
-      return false;
-    Statement insert(Prepare("INSERT INTO schema_migrations (version, name) VALUES (?, ?)"));
-    insert.Int(migration.version).Text(migration.name);
-    if (insert.Step() != SQLITE_DONE || !txn.Commit()) {
-      *error = std::string("cannot record migration: ") + sqlite3_errmsg(db_);
-      return false;
+    bool QueryInt(const std::string& sql, std::int64_t* out, std::string* error) override {
+      // Not Prepare(): its cache is keyed by string literals.
+      sqlite3_stmt* raw = nullptr;
+      const int prepared = sqlite3_prepare_v2(db_.db_, sql.c_str(), -1, &raw, nullptr);
+      std::unique_ptr<sqlite3_stmt, StatementDeleter> stmt(raw);
+      if (prepared != SQLITE_OK || sqlite3_step(raw) != SQLITE_ROW) {
+        *error = sqlite3_errmsg(db_.db_);
+        return false;
+      }
+      *out = sqlite3_column_int64(raw, 0);
+      return true;
     }
-    std::fprintf(stderr, "db: applied migration %d (%s)\n", migration.version, migration.name);
-  }
+
+   private:
+    Database& db_;
+  };
+  SqliteMigrations connection(*this);
+  std::vector<std::string> applied;
+  if (!RunMigrations(connection, &applied, error))
+    return false;
+  for (const std::string& line : applied)
+    std::fprintf(stderr, "db: applied migration %s\n", line.c_str());
   return true;
 }
 

@@ -21,6 +21,7 @@
 #include <passkey/bytes.h>
 #include <passkey/credential_record.h>
 
+#include "migrations.h"
 #include "stores.h"
 
 struct sqlite3;
@@ -43,8 +44,8 @@ enum class DbStatus {
 // CredentialStore over it). Thread-safe (calls are serialised).
 class Database {
  public:
-  // kSchemaVersion: the newest migration this build knows.
-  static constexpr int kSchemaVersion = 1;
+  // kSchemaVersion: the newest migration this build knows (migrations.h).
+  static constexpr int kSchemaVersion = passkey_server::kSchemaVersion;
 
   // Open opens (creating if needed) the database at `path` and applies the
   // missing migrations. nullptr with *error set on failure, including a file

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <libpq-fe.h>
 #include <optional>
@@ -13,46 +14,6 @@
 
 namespace passkey_server {
 namespace {
-
-// Migrations, applied in order in one transaction with their
-// schema_migrations rows. Never edit a released migration: append one.
-//
-// Names are unique ignoring ASCII case, like SQLite's NOCASE: lower() under
-// the "C" collation folds A-Z only, whatever the database's locale.
-struct Migration {
-  int version;
-  const char* name;
-  const char* sql;
-};
-
-constexpr Migration kMigrations[] = {
-    {1, "users and passkeys",
-     "CREATE TABLE users ("
-     "  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
-     "  user_handle BYTEA NOT NULL UNIQUE,"
-     "  name TEXT NOT NULL,"
-     "  display_name TEXT NOT NULL,"
-     "  created_at BIGINT NOT NULL"
-     ");"
-     "CREATE UNIQUE INDEX users_name_key ON users ((lower(name COLLATE \"C\")));"
-     "CREATE TABLE passkeys ("
-     "  credential_id BYTEA PRIMARY KEY,"
-     "  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-     "  name TEXT NOT NULL,"
-     "  sign_count BIGINT NOT NULL,"
-     "  record TEXT NOT NULL,"  // CredentialRecordToJson, version 1
-     "  created_at BIGINT NOT NULL,"
-     "  last_used_at BIGINT"
-     ");"
-     "CREATE INDEX passkeys_by_user ON passkeys (user_id, created_at);"},
-};
-static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
-              PostgresCredentialStore::kSchemaVersion);
-
-// kMigrationLock: the pg_advisory_xact_lock key Migrate holds (the bytes of
-// "passkey" as a big-endian integer), so concurrent start-ups migrate one
-// after the other.
-constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(31632345877144953)";
 
 // SQLSTATEs of the constraint violations the store turns into StoreErrors.
 constexpr std::string_view kUniqueViolation = "23505";
@@ -425,57 +386,49 @@ bool PostgresCredentialStore::MigrateWith(std::string* error) {
   if (lease.get() == nullptr)
     return false;
   lease.MarkUsed();
-  PGconn* conn = lease.get();
-  // Exec: one statement without parameters; false with *error on failure.
-  auto exec = [&](const std::string& sql, ResultPtr* out = nullptr) {
-    ResultPtr result(PQexec(conn, sql.c_str()));
-    const ExecStatusType status =
-        result != nullptr ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
-    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
-      if (out != nullptr)
-        *out = std::move(result);
+  // The one migration runner (migrations.h) over the leased connection. A
+  // failure leaves the connection in no transaction (the runner rolls back);
+  // were the ROLLBACK itself lost, the Lease drops the broken connection.
+  class PostgresMigrations final : public MigrationConnection {
+   public:
+    explicit PostgresMigrations(PGconn* conn) : conn_(conn) {}
+    SqlDialect dialect() const override { return SqlDialect::kPostgresql; }
+    bool Exec(const std::string& sql, std::string* error) override {
+      return Run(sql, nullptr, error);
+    }
+    bool QueryInt(const std::string& sql, std::int64_t* out, std::string* error) override {
+      ResultPtr result;
+      if (!Run(sql, &result, error))
+        return false;
+      if (PQntuples(result.get()) < 1 || PQnfields(result.get()) < 1) {
+        *error = "no row";
+        return false;
+      }
+      *out = std::strtoll(PQgetvalue(result.get(), 0, 0), nullptr, 10);
       return true;
     }
-    *error = result != nullptr ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn);
-    while (!error->empty() && error->back() == '\n')
-      error->pop_back();
-    return false;
-  };
-  // One transaction: the lock, every missing migration and its row. A
-  // failure leaves the schema as it was (the Lease drops the connection,
-  // which is in a failed transaction, so nothing of it is committed).
-  ResultPtr current;
-  // A migration may take long on a big table: no statement_timeout.
-  if (!exec("BEGIN") || !exec("SET LOCAL statement_timeout = 0") || !exec(kMigrationLock) ||
-      !exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
-            "  version INTEGER PRIMARY KEY,"
-            "  name TEXT NOT NULL,"
-            "  applied_at BIGINT NOT NULL DEFAULT (EXTRACT(EPOCH FROM now())::BIGINT)"
-            ")") ||
-      !exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &current)) {
-    exec("ROLLBACK");
-    return false;
-  }
-  const int version = std::atoi(PQgetvalue(current.get(), 0, 0));
-  if (version > kSchemaVersion) {
-    exec("ROLLBACK");
-    *error = "schema version " + std::to_string(version) + " is newer than this server's (" +
-             std::to_string(kSchemaVersion) + ")";
-    return false;
-  }
-  std::vector<std::string> applied;
-  for (const Migration& migration : kMigrations) {
-    if (migration.version <= version)
-      continue;
-    std::string name(migration.name);
-    if (!exec(migration.sql) || !exec("INSERT INTO schema_migrations (version, name) VALUES (" +
-                                      std::to_string(migration.version) + ", '" + name + "')")) {
-      exec("ROLLBACK");
+
+   private:
+    // Run: statements without parameters (PQexec: several may be given).
+    bool Run(const std::string& sql, ResultPtr* out, std::string* error) {
+      ResultPtr result(PQexec(conn_, sql.c_str()));
+      const ExecStatusType status =
+          result != nullptr ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+      if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+        if (out != nullptr)
+          *out = std::move(result);
+        return true;
+      }
+      *error = result != nullptr ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn_);
+      while (!error->empty() && error->back() == '\n')
+        error->pop_back();
       return false;
     }
-    applied.push_back(std::to_string(migration.version) + " (" + name + ")");
-  }
-  if (!exec("COMMIT"))
+    PGconn* conn_;
+  };
+  PostgresMigrations connection(lease.get());
+  std::vector<std::string> applied;
+  if (!RunMigrations(connection, &applied, error))
     return false;
   for (const std::string& line : applied)
     std::fprintf(stderr, "postgres: applied migration %s\n", line.c_str());

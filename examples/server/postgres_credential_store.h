@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "migrations.h"
 #include "stores.h"
 
 struct pg_conn;
@@ -35,8 +36,8 @@ namespace passkey_server {
 // connection for the duration of its statement.
 class PostgresCredentialStore final : public CredentialStore {
  public:
-  // kSchemaVersion: the newest migration this build knows.
-  static constexpr int kSchemaVersion = 1;
+  // kSchemaVersion: the newest migration this build knows (migrations.h).
+  static constexpr int kSchemaVersion = passkey_server::kSchemaVersion;
 
   struct Options {
     // At most this many connections are open at once; a call waits up to

@@ -15,6 +15,7 @@
 #include <passkey/credential_record.h>
 
 #include "db.h"
+#include "migrations.h"
 #include "rate_limiter.h"
 #include "sessions.h"
 #include "store_test_util.h"
@@ -25,6 +26,94 @@ namespace {
 using test_util::NewUser;
 using test_util::Record;
 using test_util::TempDir;
+
+// ---- The migration runner (migrations.h), over a scripted connection ----
+
+// ScriptedConnection records every statement and fails the first one that
+// contains `fail_on` (when set).
+class ScriptedConnection final : public MigrationConnection {
+ public:
+  ScriptedConnection(SqlDialect dialect, std::int64_t version) : dialect_(dialect), version_(version) {}
+  SqlDialect dialect() const override { return dialect_; }
+  bool Exec(const std::string& sql, std::string* error) override {
+    statements.push_back(sql);
+    if (!fail_on.empty() && sql.find(fail_on) != std::string::npos) {
+      *error = "scripted failure";
+      return false;
+    }
+    return true;
+  }
+  bool QueryInt(const std::string& sql, std::int64_t* out, std::string*) override {
+    statements.push_back(sql);
+    *out = version_;
+    return true;
+  }
+  std::vector<std::string> statements;
+  std::string fail_on;
+
+ private:
+  SqlDialect dialect_;
+  std::int64_t version_;
+};
+
+TEST(MigrationsTest, NumberedFromOneWithBothDialects) {
+  ASSERT_EQ(Migrations().size(), static_cast<std::size_t>(kSchemaVersion));
+  int expected = 1;
+  for (const Migration& migration : Migrations()) {
+    EXPECT_EQ(migration.version, expected++);
+    EXPECT_EQ(std::string(migration.name).find('\''), std::string::npos);
+    EXPECT_NE(std::string(migration.Sql(SqlDialect::kSqlite)), "");
+    EXPECT_NE(std::string(migration.Sql(SqlDialect::kPostgresql)), "");
+    EXPECT_NE(std::string(migration.sqlite), std::string(migration.postgresql));
+  }
+}
+
+TEST(MigrationsTest, OneTransactionLockedFirstCommittedLast) {
+  for (SqlDialect dialect : {SqlDialect::kSqlite, SqlDialect::kPostgresql}) {
+    ScriptedConnection connection(dialect, 0);
+    std::vector<std::string> applied;
+    std::string error;
+    ASSERT_TRUE(RunMigrations(connection, &applied, &error)) << error;
+    ASSERT_GE(connection.statements.size(), 5u);
+    EXPECT_EQ(connection.statements.front().rfind("BEGIN", 0), 0u);
+    if (dialect == SqlDialect::kPostgresql)
+      EXPECT_NE(connection.statements.front().find("pg_advisory_xact_lock"), std::string::npos);
+    else
+      EXPECT_EQ(connection.statements.front(), "BEGIN IMMEDIATE");
+    EXPECT_EQ(connection.statements.back(), "COMMIT");
+    EXPECT_EQ(applied, std::vector<std::string>{"1 (users and passkeys)"});
+  }
+}
+
+TEST(MigrationsTest, AFailureRollsEverythingBackAndKeepsTheReason) {
+  ScriptedConnection connection(SqlDialect::kPostgresql, 0);
+  connection.fail_on = "INSERT INTO schema_migrations";
+  std::vector<std::string> applied = {"untouched"};
+  std::string error;
+  EXPECT_FALSE(RunMigrations(connection, &applied, &error));
+  EXPECT_EQ(error, "scripted failure");
+  EXPECT_EQ(connection.statements.back(), "ROLLBACK");
+  EXPECT_EQ(applied, std::vector<std::string>{"untouched"});
+}
+
+TEST(MigrationsTest, ANewerSchemaIsRefusedAndNothingApplied) {
+  ScriptedConnection connection(SqlDialect::kSqlite, kSchemaVersion + 1);
+  std::string error;
+  EXPECT_FALSE(RunMigrations(connection, nullptr, &error));
+  EXPECT_NE(error.find("is newer than this server's"), std::string::npos) << error;
+  EXPECT_EQ(connection.statements.back(), "ROLLBACK");
+  for (const std::string& statement : connection.statements)
+    EXPECT_EQ(statement.find("CREATE TABLE users"), std::string::npos);
+}
+
+TEST(MigrationsTest, AnUpToDateSchemaAppliesNothing) {
+  ScriptedConnection connection(SqlDialect::kSqlite, kSchemaVersion);
+  std::vector<std::string> applied;
+  std::string error;
+  ASSERT_TRUE(RunMigrations(connection, &applied, &error)) << error;
+  EXPECT_TRUE(applied.empty());
+  EXPECT_EQ(connection.statements.back(), "COMMIT");
+}
 
 class DatabaseTest : public ::testing::Test {
  protected:
