@@ -183,7 +183,12 @@ class PostgresCredentialStore::Query {
         .OptionalInt(record.last_used_at);
   }
 
-  // Exec runs the statement on `conn`; text results.
+  // Exec runs the statement on `conn` as a prepared statement; text
+  // results. Each connection prepares a statement the first time it runs
+  // it: the execute of an unknown name fails with SQLSTATE 26000 and has no
+  // other effect (every store call is one statement in autocommit), so the
+  // statement is prepared then and executed again. A new connection (after
+  // a reconnect) simply prepares again.
   ResultPtr Exec(PGconn* conn) const {
     std::vector<const char*> values;
     std::vector<int> lengths;
@@ -191,9 +196,21 @@ class PostgresCredentialStore::Query {
       values.push_back(null_[i] ? nullptr : values_[i].data());
       lengths.push_back(static_cast<int>(values_[i].size()));
     }
-    return ResultPtr(PQexecParams(conn, sql_.c_str(), static_cast<int>(values.size()),
-                                  /*paramTypes=*/nullptr, values.data(), lengths.data(),
-                                  formats_.data(), /*resultFormat=*/0));
+    const int count = static_cast<int>(values.size());
+    const std::string name = StatementName();
+    auto execute = [&] {
+      return ResultPtr(PQexecPrepared(conn, name.c_str(), count, values.data(), lengths.data(),
+                                      formats_.data(), /*resultFormat=*/0));
+    };
+    ResultPtr result = execute();
+    const char* sqlstate =
+        result != nullptr ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+    if (sqlstate == nullptr || std::strcmp(sqlstate, "26000") != 0)
+      return result;
+    ResultPtr prepared(PQprepare(conn, name.c_str(), sql_.c_str(), count, /*paramTypes=*/nullptr));
+    if (prepared == nullptr || PQresultStatus(prepared.get()) != PGRES_COMMAND_OK)
+      return prepared;  // the caller reports this failure
+    return execute();
   }
 
  private:
@@ -202,6 +219,19 @@ class PostgresCredentialStore::Query {
     formats_.push_back(format);
     null_.push_back(false);
     return *this;
+  }
+
+  // StatementName: a name for sql_ that is the same in every process (the
+  // FNV-1a hash of the text), within PostgreSQL's 63-byte limit.
+  std::string StatementName() const {
+    std::uint64_t hash = 14695981039346656037ull;
+    for (const char c : sql_) {
+      hash ^= static_cast<unsigned char>(c);
+      hash *= 1099511628211ull;
+    }
+    char name[32];
+    std::snprintf(name, sizeof(name), "passkey_%016llx", static_cast<unsigned long long>(hash));
+    return name;
   }
 
   std::string sql_;
