@@ -116,9 +116,12 @@ class CliMessagesTest : public test::CliRunnerTest {
 
   // SignIn runs verify-authentication with the record file `credential` and
   // an assertion with `sign_count`.
-  RunResult SignIn(const std::string& credential, std::uint32_t sign_count) {
+  RunResult SignIn(const std::string& credential, std::uint32_t sign_count,
+                   const std::vector<std::string>& extra = {}) {
     const Bytes challenge(16, 0x22);
-    return Run(Concat({"verify-authentication", "--credential", credential}, RpFlags(challenge)),
+    return Run(Concat(Concat({"verify-authentication", "--credential", credential},
+                             RpFlags(challenge)),
+                      extra),
                AssertionJson(challenge, sign_count));
   }
 
@@ -410,15 +413,21 @@ TEST_F(CliMessagesTest, UnknownRecordMembersSurviveARewrite) {
   EXPECT_EQ(again.value("x-app", json()), tags);
   EXPECT_EQ(again.value("signCount", 0), 2);
 
-  // A minimal record keeps its extra member too.
+  // A minimal record keeps its extra member too, while a known member the
+  // update drops stays dropped: no --catalog knows the all-zero AAGUID, so
+  // the stored provider goes.
   const json minimal = {{"id", Base64UrlEncode(authn_->credential_id())},
                         {"publicKey", Base64UrlEncode(authn_->CosePublicKey())},
+                        {"provider", {{"name", "Old Name"}}},
                         {"x-owner", "alice"}};
-  const RunResult third = SignIn(WriteFile("minimal.json", minimal.dump()), 3);
+  const std::string catalog = WriteFile(
+      "catalog.json", R"({"ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4": {"name": "Other"}})");
+  const RunResult third =
+      SignIn(WriteFile("minimal.json", minimal.dump()), 3, {"--catalog", catalog});
   ASSERT_EQ(third.exit_code, 0) << third.out << third.err;
-  EXPECT_EQ(json::parse(third.out, nullptr, false).value("credential", json()).value("x-owner", ""),
-            "alice")
-      << third.out;
+  const json rewritten = json::parse(third.out, nullptr, false).value("credential", json());
+  EXPECT_EQ(rewritten.value("x-owner", ""), "alice") << third.out;
+  EXPECT_FALSE(rewritten.contains("provider")) << third.out;
 }
 
 }  // namespace
