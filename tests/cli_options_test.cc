@@ -203,7 +203,8 @@ TEST_F(CliOptionsTest, UsageErrorsExitTwo) {
   ExpectUsage(Registration({"--timeout"}), "needs a value");
   ExpectUsage(Registration({"--user-name="}), "non-empty");
   ExpectUsage(Registration({"--user-id", "AQID="}), "--user-id");
-  ExpectUsage(Registration({"--user-id", std::string(87, 'A')}), "user_id");  // 65 bytes
+  ExpectUsage(Registration({"--user-id", std::string(87, 'A')}),
+              "--user-id must be 1..64 bytes, not 65");
   ExpectUsage(Registration({"--exclude", "not*b64"}), "--exclude");
   ExpectUsage(Registration({"--exclude", "AQID:usb,"}), "empty transport");
   ExpectUsage(Registration({"--exclude", std::string(1366, 'A')}), "1023");  // 1024 bytes
@@ -212,7 +213,8 @@ TEST_F(CliOptionsTest, UsageErrorsExitTwo) {
   ExpectUsage(Registration({"--user-verification", "always"}), "--user-verification");
   ExpectUsage(Authentication({"--user-verification", "never"}), "--user-verification");
   ExpectUsage(Registration({"--hint", "usb"}), "--hint");
-  ExpectUsage(Registration({"--hint", "hybrid", "--hint", "hybrid"}), "hints");
+  ExpectUsage(Registration({"--hint", "hybrid", "--hint", "hybrid"}),
+              "--hint lists \"hybrid\" twice");
   ExpectUsage(Registration({"--attestation", "full"}), "--attestation");
   ExpectUsage(Registration({"--timeout", "-1"}), "--timeout");
   ExpectUsage(Registration({"--timeout", "4294967296"}), "--timeout");
@@ -226,8 +228,9 @@ TEST_F(CliOptionsTest, InvalidValuesCheckedByTheLibraryExitTwo) {
   for (const char* rp_id : {"Example.com", "127.0.0.1", "example.com.", "https://a.com"}) {
     ExpectUsage({"options", "registration", "--rp-id", rp_id, "--rp-name", "E", "--user-name",
                  "a"},
-                "rp_id");
-    ExpectUsage({"options", "authentication", "--rp-id", rp_id}, "rp_id");
+                "--rp-id '" + std::string(rp_id) + "' is not a valid RP ID");
+    ExpectUsage({"options", "authentication", "--rp-id", rp_id},
+                "--rp-id '" + std::string(rp_id) + "' is not a valid RP ID");
   }
   ExpectUsage(Registration({"--user-display-name", "bad\xc3("}), "UTF-8");
   ExpectUsage(Registration({"--attestation-format", "packed", "--attestation-format=packed"}),

@@ -68,16 +68,29 @@ class CliRunnerTest : public ::testing::Test {
 
   // Run executes the CLI with `args`, feeding `input` on stdin.
   RunResult Run(const std::vector<std::string>& args, const std::string& input = "") {
+    return RunTo(args, input, dir_ + "/stdout");
+  }
+
+  // RunTo is Run with stdout opened on `stdout_path` (e.g. /dev/full).
+  RunResult RunTo(const std::vector<std::string>& args, const std::string& input,
+                  const std::string& stdout_path) {
     const std::string in_path = WriteFile("stdin", input);
-    const std::string out_path = dir_ + "/stdout";
-    const std::string err_path = dir_ + "/stderr";
+    const pid_t pid = Spawn(args, in_path, O_RDONLY, stdout_path);
+    return pid > 0 ? Wait(pid, stdout_path) : RunResult{};
+  }
+
+  // Spawn starts the CLI with `args`, stdin opened on `stdin_path` with
+  // `stdin_flags`, stdout on `stdout_path` and stderr on StderrPath().
+  // Returns the process ID, or -1 (with a test failure).
+  pid_t Spawn(const std::vector<std::string>& args, const std::string& stdin_path,
+              int stdin_flags, const std::string& stdout_path) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0600);
+    posix_spawn_file_actions_addopen(&actions, 0, stdin_path.c_str(), stdin_flags, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, stdout_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, StderrPath().c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
     std::vector<std::string> argv_strings = {PASSKEY_CLI_PATH};
     argv_strings.insert(argv_strings.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -86,13 +99,19 @@ class CliRunnerTest : public ::testing::Test {
     }
     argv.push_back(nullptr);
     pid_t pid = 0;
-    RunResult result;
     const int rc = posix_spawn(&pid, PASSKEY_CLI_PATH, &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
       ADD_FAILURE() << "posix_spawn failed: " << rc;
-      return result;
+      return -1;
     }
+    return pid;
+  }
+
+  // Wait waits for `pid` and collects its exit code, stdout (read back from
+  // `stdout_path` when it is a regular file) and stderr.
+  RunResult Wait(pid_t pid, const std::string& stdout_path) {
+    RunResult result;
     int status = 0;
     if (waitpid(pid, &status, 0) != pid) {
       ADD_FAILURE() << "waitpid failed";
@@ -101,10 +120,12 @@ class CliRunnerTest : public ::testing::Test {
     if (WIFEXITED(status)) {
       result.exit_code = WEXITSTATUS(status);
     }
-    result.out = Slurp(out_path);
-    result.err = Slurp(err_path);
+    if (std::filesystem::is_regular_file(stdout_path)) result.out = Slurp(stdout_path);
+    result.err = Slurp(StderrPath());
     return result;
   }
+
+  std::string StderrPath() const { return dir_ + "/stderr"; }
 
   std::string temp_prefix_;
   std::string dir_;

@@ -15,6 +15,7 @@
 #include "cli_authenticator.h"
 #include "cli_demo.h"
 #include "cli_io.h"
+#include "cli_record.h"
 
 #ifndef PASSKEY_VERSION_STRING
 #define PASSKEY_VERSION_STRING "unknown"
@@ -46,43 +47,9 @@ Commands:
                          tampered assertion that must be rejected)
 
 Run 'passkey <command> --help' for a command's options.
-Exit status: 0 verified, 1 rejected (stdout has {"error": {...}}), 2 usage.
+Exit status: 0 verified, 1 rejected (stdout has {"error": {...}}), 2 usage,
+3 standard output could not be written (the reason is on stderr).
 )";
-
-int Usage(std::FILE* err, std::string_view command, const std::string& message) {
-  std::string text = "passkey";
-  if (!command.empty()) {
-    text += " ";
-    text += command;
-  }
-  text += ": " + message + "\nTry 'passkey";
-  if (!command.empty()) {
-    text += " ";
-    text += command;
-  }
-  text += " --help'.";
-  WriteLine(err, text);
-  return kExitUsage;
-}
-
-int Reject(std::FILE* out, const Error& error) {
-  WriteLine(out, ErrorJson(error.code, error.message));
-  return kExitRejected;
-}
-
-int Reject(std::FILE* out, ErrorCode code, std::string_view message) {
-  WriteLine(out, ErrorJson(code, message));
-  return kExitRejected;
-}
-
-// Emits the success output; a failed write (e.g. closed stdout) is exit 1.
-int Succeed(std::FILE* out, std::FILE* err, std::string_view text) {
-  if (!WriteLine(out, text)) {
-    WriteLine(err, "passkey: cannot write to standard output");
-    return kExitRejected;
-  }
-  return kExitOk;
-}
 
 RelyingParty MakeRelyingParty(const VerifyArgs& args) {
   RelyingParty rp;
@@ -115,30 +82,30 @@ void FillCommonOptions(const VerifyArgs& args, Options* options) {
 
 // Reads the response (file or stdin). Returns -1 when `*text` was filled,
 // otherwise the exit code to return.
-int ReadResponse(const VerifyArgs& args, std::string_view command, std::FILE* in, std::FILE* out,
-                 std::FILE* err, std::string* text) {
+int ReadResponse(const VerifyArgs& args, const CommandIo& io, std::string* text) {
   std::string why;
   const std::string path = args.response_path.value_or("-");
-  switch (ReadPathCapped(path, in, kMaxInputBytes, text, &why)) {
+  switch (io.Read(path, "the response JSON", kMaxInputBytes, text, &why)) {
     case ReadStatus::kOk:
       return -1;
     case ReadStatus::kTooLarge:
-      return Reject(out, ErrorCode::kMalformedResponse, "response is larger than 1 MiB");
+      return io.Reject(ErrorCode::kMalformedResponse, "response is larger than 1 MiB");
     case ReadStatus::kIoError:
-      return Usage(err, command, why);
+      return io.Usage(why);
   }
-  return Usage(err, command, "cannot read the response");
+  return io.Usage("cannot read the response");
 }
 
 // AddTrustFile adds the certificates (`anchor`) or CRLs of one file to
 // `trust` (PEM when the text has a PEM header, DER otherwise). A file that
 // cannot be read or does not hold certificates / CRLs is a usage error: it
 // is the caller's setup.
-bool AddTrustFile(const std::string& path, bool anchor, std::FILE* in, AttestationTrust* trust,
-                  std::string* why) {
+bool AddTrustFile(const std::string& path, bool anchor, const CommandIo& io,
+                  AttestationTrust* trust, std::string* why) {
   std::string text;
   std::string read_error;
-  if (ReadPathCapped(path, in, kMaxInputBytes, &text, &read_error) != ReadStatus::kOk) {
+  if (io.Read(path, anchor ? "certificates (PEM or DER)" : "CRLs (PEM or DER)", kMaxInputBytes,
+              &text, &read_error) != ReadStatus::kOk) {
     *why = read_error.empty() ? "cannot read " + path : read_error;
     return false;
   }
@@ -154,13 +121,13 @@ bool AddTrustFile(const std::string& path, bool anchor, std::FILE* in, Attestati
 
 // LoadTrust reads the `anchor_paths` and `crl_paths` files into `trust`.
 bool LoadTrust(const std::vector<std::string>& anchor_paths,
-               const std::vector<std::string>& crl_paths, std::FILE* in, AttestationTrust* trust,
-               std::string* why) {
+               const std::vector<std::string>& crl_paths, const CommandIo& io,
+               AttestationTrust* trust, std::string* why) {
   for (const std::string& path : anchor_paths) {
-    if (!AddTrustFile(path, true, in, trust, why)) return false;
+    if (!AddTrustFile(path, true, io, trust, why)) return false;
   }
   for (const std::string& path : crl_paths) {
-    if (!AddTrustFile(path, false, in, trust, why)) return false;
+    if (!AddTrustFile(path, false, io, trust, why)) return false;
   }
   return true;
 }
@@ -196,44 +163,43 @@ struct BlobRevocation {
 // CRL that does not parse (setup), 1 with the library's code for a catalog
 // or BLOB that is rejected (input data).
 int LoadMetadata(const MetadataArgs& args, UnixSeconds now, const BlobRevocation& revocation,
-                 std::string_view command, std::FILE* in, std::FILE* out, std::FILE* err,
-                 Metadata* metadata) {
+                 const CommandIo& io, Metadata* metadata) {
   std::string why;
   for (const std::string& path : args.catalog_paths) {
     std::string text;
-    switch (ReadPathCapped(path, in, kMaxCatalogFileBytes, &text, &why)) {
+    switch (io.Read(path, "an AAGUID catalog", kMaxCatalogFileBytes, &text, &why)) {
       case ReadStatus::kOk:
         break;
       case ReadStatus::kTooLarge:
-        return Reject(out, ErrorCode::kCatalogLimitExceeded, path + ": catalog larger than 8 MiB");
+        return io.Reject(ErrorCode::kCatalogLimitExceeded, path + ": catalog larger than 8 MiB");
       case ReadStatus::kIoError:
-        return Usage(err, command, why);
+        return io.Usage(why);
     }
     Result<AaguidCatalog> catalog = AaguidCatalog::FromJson(text);
     if (!catalog.has_value()) {
-      return Reject(out, catalog.error().code, path + ": " + catalog.error().message);
+      return io.Reject(catalog.error().code, path + ": " + catalog.error().message);
     }
     metadata->MutableCatalog().Merge(*catalog);
   }
   if (args.mds_path.empty()) return -1;
   AttestationTrust roots;
-  if (!LoadTrust({args.mds_root_path}, revocation.crl_paths, in, &roots, &why)) {
-    return Usage(err, command, why);
+  if (!LoadTrust({args.mds_root_path}, revocation.crl_paths, io, &roots, &why)) {
+    return io.Usage(why);
   }
   std::string blob_text;
-  switch (ReadPathCapped(args.mds_path, in, kMaxMdsFileBytes, &blob_text, &why)) {
+  switch (io.Read(args.mds_path, "the MDS3 BLOB", kMaxMdsFileBytes, &blob_text, &why)) {
     case ReadStatus::kOk:
       break;
     case ReadStatus::kTooLarge:
-      return Reject(out, ErrorCode::kMdsLimitExceeded, args.mds_path + ": BLOB larger than 16 MiB");
+      return io.Reject(ErrorCode::kMdsLimitExceeded, args.mds_path + ": BLOB larger than 16 MiB");
     case ReadStatus::kIoError:
-      return Usage(err, command, why);
+      return io.Usage(why);
   }
   MdsVerifyOptions options;
   options.now = now;
   options.require_revocation_check = revocation.require_check;
   Result<MdsBlob> blob = MdsBlob::Verify(blob_text, roots, options);
-  if (!blob.has_value()) return Reject(out, blob.error());
+  if (!blob.has_value()) return io.Reject(blob.error());
   metadata->MutableCatalog().Merge(blob->ToCatalog());
   metadata->blob.emplace(std::move(*blob));
   return -1;
@@ -243,66 +209,58 @@ UnixSeconds NowOr(const std::optional<UnixSeconds>& now) {
   return now.has_value() ? *now : static_cast<UnixSeconds>(std::time(nullptr));
 }
 
-int AaguidCommand(const std::vector<std::string>& words, std::FILE* in, std::FILE* out,
-                  std::FILE* err) {
-  constexpr std::string_view kCommand = "aaguid";
+// Dump: one line of JSON for stdout.
+std::string Dump(const nlohmann::ordered_json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+int AaguidCommand(const std::vector<std::string>& words, const CommandIo& io) {
   AaguidArgs args;
   std::string usage_error;
-  if (!ParseAaguidArgs(words, &args, &usage_error)) return Usage(err, kCommand, usage_error);
-  if (args.help) {
-    std::fputs(std::string(AaguidHelp()).c_str(), out);
-    return std::fflush(out) == 0 ? kExitOk : kExitRejected;
-  }
+  if (!ParseAaguidArgs(words, &args, &usage_error)) return io.Usage(usage_error);
+  if (args.help) return io.Help(AaguidHelp());
   Metadata metadata;
-  if (int code = LoadMetadata(args.metadata, NowOr(args.now), BlobRevocation{}, kCommand, in, out,
-                              err, &metadata);
+  if (int code = LoadMetadata(args.metadata, NowOr(args.now), BlobRevocation{}, io, &metadata);
       code >= 0) {
     return code;
   }
   const AuthenticatorInfo* info = metadata.catalog().Find(args.aaguid);
   if (info == nullptr) {
-    return Reject(out, ErrorCode::kUnknownAaguid,
-                  "no catalog knows AAGUID " + args.aaguid.ToString());
+    return io.Reject(ErrorCode::kUnknownAaguid,
+                     "no catalog knows AAGUID " + args.aaguid.ToString());
   }
   nlohmann::ordered_json output = {{"aaguid", args.aaguid.ToString()},
                                    {"name", info->name},
                                    {"iconLight", info->icon_light},
                                    {"iconDark", info->icon_dark}};
-  return Succeed(out, err, output.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return io.Succeed(Dump(output));
 }
 
-int MdsCommand(const std::vector<std::string>& words, std::FILE* in, std::FILE* out,
-               std::FILE* err) {
-  constexpr std::string_view kCommand = "mds";
-  if (words.empty()) return Usage(err, kCommand, "missing subcommand (verify)");
-  if (words[0] == "--help" || words[0] == "-h") {
-    std::fputs(std::string(MdsHelp()).c_str(), out);
-    return std::fflush(out) == 0 ? kExitOk : kExitRejected;
-  }
-  if (words[0] != "verify") return Usage(err, kCommand, "unknown subcommand '" + words[0] + "'");
+// `passkey mds verify ...` (`io` is named "passkey mds verify" once the
+// subcommand is known).
+int MdsCommand(const std::vector<std::string>& words, CommandIo io) {
+  if (words.empty()) return io.Usage("missing subcommand (verify)");
+  if (words[0] == "--help" || words[0] == "-h") return io.Help(MdsHelp());
+  if (words[0] != "verify") return io.Usage("unknown subcommand '" + words[0] + "'");
+  io.name += " verify";
   MdsVerifyArgs args;
   std::string usage_error;
   if (!ParseMdsVerifyArgs(std::vector<std::string>(words.begin() + 1, words.end()), &args,
                           &usage_error)) {
-    return Usage(err, kCommand, usage_error);
+    return io.Usage(usage_error);
   }
-  if (args.help) {
-    std::fputs(std::string(MdsHelp()).c_str(), out);
-    return std::fflush(out) == 0 ? kExitOk : kExitRejected;
-  }
+  if (args.help) return io.Help(MdsHelp());
   std::string why;
   AttestationTrust roots;
-  if (!LoadTrust({args.root_path}, args.crl_paths, in, &roots, &why)) {
-    return Usage(err, kCommand, why);
-  }
+  if (!LoadTrust({args.root_path}, args.crl_paths, io, &roots, &why)) return io.Usage(why);
   std::string blob_text;
-  switch (ReadPathCapped(args.blob_path, in, kMaxMdsFileBytes, &blob_text, &why)) {
+  switch (io.Read(args.blob_path, "the MDS3 BLOB", kMaxMdsFileBytes, &blob_text, &why)) {
     case ReadStatus::kOk:
       break;
     case ReadStatus::kTooLarge:
-      return Reject(out, ErrorCode::kMdsLimitExceeded, "BLOB larger than 16 MiB");
+      return io.Reject(ErrorCode::kMdsLimitExceeded, "BLOB larger than 16 MiB");
     case ReadStatus::kIoError:
-      return Usage(err, kCommand, why);
+      return io.Usage(why);
   }
   MdsVerifyOptions options;
   const UnixSeconds now = NowOr(args.now);
@@ -310,39 +268,32 @@ int MdsCommand(const std::vector<std::string>& words, std::FILE* in, std::FILE* 
   options.last_number = args.min_number;
   options.require_revocation_check = args.require_revocation_check;
   Result<MdsBlob> blob = MdsBlob::Verify(blob_text, roots, options);
-  if (!blob.has_value()) return Reject(out, blob.error());
+  if (!blob.has_value()) return io.Reject(blob.error());
   nlohmann::ordered_json output = {{"no", blob->number()},
                                    {"nextUpdate", blob->next_update()},
                                    {"entries", blob->entries().size()},
                                    {"stale", blob->stale(now)},
                                    {"revocationChecked", blob->revocation_checked()}};
-  return Succeed(out, err, output.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return io.Succeed(Dump(output));
 }
 
-int VerifyRegistrationCommand(const std::vector<std::string>& words, std::FILE* in, std::FILE* out,
-                              std::FILE* err) {
-  constexpr std::string_view kCommand = "verify-registration";
+int VerifyRegistrationCommand(const std::vector<std::string>& words, const CommandIo& io) {
   VerifyArgs args;
   std::string usage_error;
   if (!ParseVerifyArgs(Ceremony::kRegistration, words, &args, &usage_error)) {
-    return Usage(err, kCommand, usage_error);
+    return io.Usage(usage_error);
   }
-  if (args.help) {
-    std::fputs(std::string(VerifyHelp(Ceremony::kRegistration)).c_str(), out);
-    return std::fflush(out) == 0 ? kExitOk : kExitRejected;
-  }
+  if (args.help) return io.Help(VerifyHelp(Ceremony::kRegistration));
   std::string text;
-  if (int code = ReadResponse(args, kCommand, in, out, err, &text); code >= 0) {
-    return code;
-  }
+  if (int code = ReadResponse(args, io, &text); code >= 0) return code;
 
   RegistrationOptions options;
   FillCommonOptions(args, &options);
   AttestationTrust trust;
   if (!args.trust_anchor_paths.empty() || !args.crl_paths.empty()) {
     std::string why;
-    if (!LoadTrust(args.trust_anchor_paths, args.crl_paths, in, &trust, &why)) {
-      return Usage(err, kCommand, why);
+    if (!LoadTrust(args.trust_anchor_paths, args.crl_paths, io, &trust, &why)) {
+      return io.Usage(why);
     }
     options.attestation_trust = &trust;
   }
@@ -357,8 +308,7 @@ int VerifyRegistrationCommand(const std::vector<std::string>& words, std::FILE* 
   Metadata metadata;
   if (args.metadata.any()) {
     const BlobRevocation revocation{args.crl_paths, args.require_revocation_check};
-    if (int code = LoadMetadata(args.metadata, *options.now, revocation, kCommand, in, out, err,
-                                &metadata);
+    if (int code = LoadMetadata(args.metadata, *options.now, revocation, io, &metadata);
         code >= 0) {
       return code;
     }
@@ -367,68 +317,57 @@ int VerifyRegistrationCommand(const std::vector<std::string>& words, std::FILE* 
       // The MDS attestation roots vouch only for their own AAGUID; the
       // status policy rejects compromised models (passkey/mds.h).
       const Status added = metadata.blob->AddAttestationRoots(&trust);
-      if (!added.has_value()) return Reject(out, added.error());
+      if (!added.has_value()) return io.Reject(added.error());
       options.attestation_trust = &trust;
       options.mds_blob = &*metadata.blob;
     }
   }
 
   Result<RegistrationResponse> response = ParseRegistrationResponseJson(text);
-  if (!response.has_value()) {
-    return Reject(out, response.error());
-  }
+  if (!response.has_value()) return io.Reject(response.error());
   Result<CredentialRecord> record = VerifyRegistration(options, *response);
-  if (!record.has_value()) {
-    return Reject(out, record.error());
-  }
-  return Succeed(out, err, CredentialRecordToJson(*record));
+  if (!record.has_value()) return io.Reject(record.error());
+  return io.Succeed(CredentialRecordToJson(*record));
 }
 
-int VerifyAuthenticationCommand(const std::vector<std::string>& words, std::FILE* in,
-                                std::FILE* out, std::FILE* err) {
-  constexpr std::string_view kCommand = "verify-authentication";
+int VerifyAuthenticationCommand(const std::vector<std::string>& words, const CommandIo& io) {
   VerifyArgs args;
   std::string usage_error;
   if (!ParseVerifyArgs(Ceremony::kAuthentication, words, &args, &usage_error)) {
-    return Usage(err, kCommand, usage_error);
+    return io.Usage(usage_error);
   }
-  if (args.help) {
-    std::fputs(std::string(VerifyHelp(Ceremony::kAuthentication)).c_str(), out);
-    return std::fflush(out) == 0 ? kExitOk : kExitRejected;
-  }
+  if (args.help) return io.Help(VerifyHelp(Ceremony::kAuthentication));
 
   // Both inputs are read before anything is verified, so an unreadable file
   // is always a usage error (exit 2).
   if (args.credential_path == "-" && args.response_path.value_or("-") == "-") {
-    return Usage(err, kCommand, "--credential - needs the response in --response FILE");
+    return io.Usage("--credential - needs the response in --response FILE");
   }
   std::string record_text;
   std::string why;
-  switch (ReadPathCapped(args.credential_path, in, kMaxInputBytes, &record_text, &why)) {
+  switch (io.Read(args.credential_path, "the credential record JSON", kMaxInputBytes,
+                  &record_text, &why)) {
     case ReadStatus::kOk:
       break;
     case ReadStatus::kTooLarge:
-      return Reject(out, ErrorCode::kMalformedCredentialRecord,
-                    "credential record is larger than 1 MiB");
+      return io.Reject(ErrorCode::kMalformedCredentialRecord,
+                       "credential record is larger than 1 MiB");
     case ReadStatus::kIoError:
-      return Usage(err, kCommand, why);
+      return io.Usage(why);
   }
   std::string text;
-  if (int code = ReadResponse(args, kCommand, in, out, err, &text); code >= 0) {
-    return code;
-  }
+  if (int code = ReadResponse(args, io, &text); code >= 0) return code;
 
-  Result<CredentialRecord> record = CredentialRecordFromJson(record_text);
-  if (!record.has_value()) {
-    return Reject(out, record.error());
-  }
+  // The record as stored, or as a previous run printed it.
+  Result<StoredRecord> stored = ReadStoredRecord(record_text);
+  if (!stored.has_value()) return io.Reject(stored.error());
+  const CredentialRecord& record = stored->record;
 
   AuthenticationOptions options;
   FillCommonOptions(args, &options);
   Metadata metadata;
   if (args.metadata.any()) {
-    if (int code = LoadMetadata(args.metadata, *options.now, BlobRevocation{}, kCommand, in, out,
-                                err, &metadata);
+    if (int code = LoadMetadata(args.metadata, *options.now, BlobRevocation{}, io, &metadata);
         code >= 0) {
       return code;
     }
@@ -440,14 +379,10 @@ int VerifyAuthenticationCommand(const std::vector<std::string>& words, std::FILE
   options.allow_sign_count_rollback = args.allow_sign_count_rollback;
 
   Result<AuthenticationResponse> response = ParseAuthenticationResponseJson(text);
-  if (!response.has_value()) {
-    return Reject(out, response.error());
-  }
-  Result<AuthenticationResult> result = VerifyAuthentication(options, *record, *response);
-  if (!result.has_value()) {
-    return Reject(out, result.error());
-  }
-  CredentialRecord updated = *record;
+  if (!response.has_value()) return io.Reject(response.error());
+  Result<AuthenticationResult> result = VerifyAuthentication(options, record, *response);
+  if (!result.has_value()) return io.Reject(result.error());
+  CredentialRecord updated = record;
   UpdateCredentialRecord(updated, *result);
   if (args.metadata.any()) {
     // The provider comes from the merged catalog (absent when unknown).
@@ -455,13 +390,10 @@ int VerifyAuthenticationCommand(const std::vector<std::string>& words, std::FILE
     updated.provider = info != nullptr ? std::optional<AuthenticatorInfo>(*info) : std::nullopt;
   }
 
-  nlohmann::ordered_json credential = nlohmann::ordered_json::parse(
-      CredentialRecordToJson(updated), nullptr, /*allow_exceptions=*/false);
-  if (credential.is_discarded()) {
-    return Reject(out, ErrorCode::kInternal, "the library produced a record that is not JSON");
-  }
+  Result<nlohmann::ordered_json> credential = RewriteStoredRecord(*stored, updated);
+  if (!credential.has_value()) return io.Reject(credential.error());
   nlohmann::ordered_json output = nlohmann::ordered_json::object();
-  output["credential"] = std::move(credential);
+  output["credential"] = std::move(credential).value();
   output["signCount"] = result->sign_count;
   output["userVerified"] = result->user_verified;
   output["backupState"] = result->backup_state;
@@ -471,25 +403,25 @@ int VerifyAuthenticationCommand(const std::vector<std::string>& words, std::FILE
   if (result->sign_count_rollback) {
     output["signCountRollback"] = true;
   }
-  return Succeed(out, err, output.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return io.Succeed(Dump(output));
 }
 
 // `passkey options registration|authentication ...`: the library's
-// MakeRegistrationOptions / MakeAuthenticationOptions on the command line.
-int OptionsCommand(const std::vector<std::string>& words, std::FILE* out, std::FILE* err) {
-  constexpr std::string_view kCommand = "options";
+// MakeRegistrationOptions / MakeAuthenticationOptions on the command line
+// (`io` is named after the ceremony once it is known).
+int OptionsCommand(const std::vector<std::string>& words, CommandIo io) {
+  if (!words.empty() && (words[0] == "registration" || words[0] == "authentication")) {
+    io.name += " " + words[0];
+  }
   OptionsArgs args;
   std::string usage_error;
-  if (!ParseOptionsArgs(words, &args, &usage_error)) return Usage(err, kCommand, usage_error);
-  if (args.help) {
-    std::fputs(std::string(OptionsHelp()).c_str(), out);
-    return std::fflush(out) == 0 ? kExitOk : kExitRejected;
-  }
+  if (!ParseOptionsArgs(words, &args, &usage_error)) return io.Usage(usage_error);
+  if (args.help) return io.Help(OptionsHelp());
   Result<GeneratedOptions> options = Unexpected(ErrorCode::kInternal, "not generated");
   if (args.ceremony == Ceremony::kRegistration) {
     if (!args.user_id_given) {
       Result<Bytes> user_id = GenerateUserHandle();
-      if (!user_id.has_value()) return Reject(out, user_id.error());
+      if (!user_id.has_value()) return io.Reject(user_id.error());
       args.creation.user_id = std::move(user_id).value();
     }
     options = MakeRegistrationOptions(args.creation);
@@ -497,18 +429,20 @@ int OptionsCommand(const std::vector<std::string>& words, std::FILE* out, std::F
     options = MakeAuthenticationOptions(args.request);
   }
   if (!options.has_value()) {
-    // The flags are the only input: an invalid value is a usage error.
+    // The flags are the only input: an invalid value is a usage error,
+    // named by its flag.
     if (options.error().code == ErrorCode::kInvalidArgument) {
-      return Usage(err, kCommand, options.error().message);
+      return io.Usage(WithFlagNames(options.error().message));
     }
-    return Reject(out, options.error());
+    return io.Reject(options.error());
   }
-  return Succeed(out, err, options->json);
+  return io.Succeed(options->json);
 }
 
 }  // namespace
 
 int Run(const std::vector<std::string>& args, std::FILE* in, std::FILE* out, std::FILE* err) {
+  CommandIo io{"passkey", in, out, err};
   if (args.empty()) {
     std::fputs(std::string(kTopHelp).c_str(), err);
     std::fflush(err);
@@ -516,35 +450,18 @@ int Run(const std::vector<std::string>& args, std::FILE* in, std::FILE* out, std
   }
   const std::string& command = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (command == "verify-registration") {
-    return VerifyRegistrationCommand(rest, in, out, err);
-  }
-  if (command == "verify-authentication") {
-    return VerifyAuthenticationCommand(rest, in, out, err);
-  }
-  if (command == "aaguid") {
-    return AaguidCommand(rest, in, out, err);
-  }
-  if (command == "mds") {
-    return MdsCommand(rest, in, out, err);
-  }
-  if (command == "options") {
-    return OptionsCommand(rest, out, err);
-  }
-  if (command == "authenticator") {
-    return RunAuthenticator(rest, in, out, err);
-  }
-  if (command == "demo") {
-    return RunDemo(rest, out, err);
-  }
-  if (command == "--help" || command == "-h" || command == "help") {
-    std::fputs(std::string(kTopHelp).c_str(), out);
-    return std::fflush(out) == 0 ? kExitOk : kExitRejected;
-  }
-  if (command == "--version") {
-    return Succeed(out, err, "passkey " PASSKEY_VERSION_STRING);
-  }
-  return Usage(err, "", "unknown command '" + command + "'");
+  if (command == "--help" || command == "-h" || command == "help") return io.Help(kTopHelp);
+  if (command == "--version") return io.Succeed("passkey " PASSKEY_VERSION_STRING);
+  // Every message of a command starts with its name.
+  const CommandIo named{"passkey " + command, in, out, err};
+  if (command == "verify-registration") return VerifyRegistrationCommand(rest, named);
+  if (command == "verify-authentication") return VerifyAuthenticationCommand(rest, named);
+  if (command == "aaguid") return AaguidCommand(rest, named);
+  if (command == "mds") return MdsCommand(rest, named);
+  if (command == "options") return OptionsCommand(rest, named);
+  if (command == "authenticator") return RunAuthenticator(rest, named);
+  if (command == "demo") return RunDemo(rest, named);
+  return io.Usage("unknown command '" + command + "'");
 }
 
 }  // namespace passkey::cli

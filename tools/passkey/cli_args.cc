@@ -111,6 +111,73 @@ bool ParseInt32(std::string_view text, std::int32_t* out) {
   return true;
 }
 
+// kBase64UrlAlphabet: RFC 4648 §5, in value order.
+constexpr std::string_view kBase64UrlAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+// Excerpt: `text` for a message, cut at 40 bytes.
+std::string Excerpt(std::string_view text) {
+  constexpr std::size_t kMax = 40;
+  return text.size() <= kMax ? std::string(text) : std::string(text.substr(0, kMax)) + "...";
+}
+
+// Base64UrlProblem says why `text`, which Base64UrlDecode refused, is not
+// strict base64url: unpadded, the URL-safe alphabet, and the one canonical
+// spelling of its bytes (the bits of the last character that make no byte
+// must be 0).
+std::string Base64UrlProblem(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (kBase64UrlAlphabet.find(c) != std::string_view::npos) continue;
+    const std::string where = " at position " + std::to_string(i + 1);
+    if (c == '=') return "'=' padding" + where + " (strict base64url has none: drop it)";
+    if (c == '+' || c == '/') {
+      return std::string("'") + c + "'" + where +
+             " is standard base64, not base64url (which uses '-' for '+' and '_' for '/')";
+    }
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte > 0x20 && byte < 0x7f) {
+      return std::string("'") + c + "'" + where +
+             " is not a base64url character (A-Z a-z 0-9 - _)";
+    }
+    constexpr char kHex[] = "0123456789abcdef";
+    return std::string("byte 0x") + kHex[byte >> 4U] + kHex[byte & 0xfU] + where +
+           " is not a base64url character (A-Z a-z 0-9 - _)";
+  }
+  const std::size_t tail = text.size() % 4;
+  if (tail == 1) {
+    return "its length, " + std::to_string(text.size()) +
+           " characters, is one more than a multiple of 4, which no byte string encodes";
+  }
+  if (tail != 0) {
+    // 2 trailing characters carry 12 bits for 1 byte, 3 carry 18 for 2.
+    const unsigned unused_bits = tail == 2 ? 4U : 2U;
+    const auto value = static_cast<unsigned>(kBase64UrlAlphabet.find(text.back()));
+    const unsigned mask = (1U << unused_bits) - 1U;
+    if ((value & mask) != 0) {
+      return "non-zero trailing bits: the last character '" + std::string(1, text.back()) +
+             "' carries " + std::to_string(unused_bits) +
+             " bits after the last byte, which must be 0 (the same bytes end in '" +
+             std::string(1, kBase64UrlAlphabet[value & ~mask]) + "')";
+    }
+  }
+  return "it does not decode";
+}
+
+// DecodeBase64UrlFlag decodes the value of `flag`; on failure `*error`
+// names the flag and value and says why the value is not strict base64url.
+bool DecodeBase64UrlFlag(std::string_view flag, std::string_view value, Bytes* out,
+                         std::string* error) {
+  Result<Bytes> decoded = Base64UrlDecode(value);
+  if (!decoded.has_value()) {
+    *error = std::string(flag) + " '" + Excerpt(value) +
+             "' is not strict base64url: " + Base64UrlProblem(value);
+    return false;
+  }
+  *out = std::move(decoded).value();
+  return true;
+}
+
 // Applies one option's value. Returns false with `*error` set on a bad value.
 bool Apply(const OptionSpec& spec, const std::string& value, VerifyArgs* out,
            std::vector<Opt>* seen_once, std::string* error) {
@@ -155,21 +222,13 @@ bool Apply(const OptionSpec& spec, const std::string& value, VerifyArgs* out,
     case Opt::kAllowCrossOrigin:
       out->allow_cross_origin = true;
       return true;
-    case Opt::kChallenge: {
-      Result<Bytes> decoded = Base64UrlDecode(value);
-      if (!decoded.has_value()) {
-        *error =
-            "--challenge is not strict base64url (no padding, alphabet "
-            "A-Z a-z 0-9 - _)";
-        return false;
-      }
-      if (decoded->empty()) {
+    case Opt::kChallenge:
+      if (!DecodeBase64UrlFlag(name, value, &out->challenge, error)) return false;
+      if (out->challenge.empty()) {
         *error = "--challenge must not be empty";
         return false;
       }
-      out->challenge = std::move(decoded).value();
       return true;
-    }
     case Opt::kUserVerification: {
       std::optional<UserVerification> uv = ParseUserVerification(value);
       if (!uv.has_value()) {
@@ -235,31 +294,25 @@ bool Apply(const OptionSpec& spec, const std::string& value, VerifyArgs* out,
     case Opt::kAppId:
       out->appid = value;
       return true;
-    case Opt::kUserHandle: {
-      Result<Bytes> decoded = Base64UrlDecode(value);
-      if (!decoded.has_value()) {
-        *error = "--user-handle is not strict base64url";
-        return false;
-      }
-      if (decoded->empty()) {
+    case Opt::kUserHandle:
+      if (!DecodeBase64UrlFlag(name, value, &out->user_handle, error)) return false;
+      if (out->user_handle.empty()) {
         *error = "--user-handle must not be empty";
         return false;
       }
-      if (decoded->size() > 64) {
+      if (out->user_handle.size() > 64) {
         *error = "--user-handle must be at most 64 bytes (user.id)";
         return false;
       }
-      out->user_handle = std::move(decoded).value();
       return true;
-    }
     case Opt::kAllowCredential: {
-      Result<Bytes> decoded = Base64UrlDecode(value);
-      if (!decoded.has_value() || decoded->empty()) {
-        *error = "--allow-credential takes a credential ID in strict base64url, not '" + value +
-                 "'";
+      Bytes id;
+      if (!DecodeBase64UrlFlag(name, value, &id, error)) return false;
+      if (id.empty()) {
+        *error = "--allow-credential needs a non-empty credential ID";
         return false;
       }
-      out->allow_credentials.push_back(std::move(decoded).value());
+      out->allow_credentials.push_back(std::move(id));
       return true;
     }
     case Opt::kDiscoverable:
@@ -457,7 +510,7 @@ bool ParseVerifyArgs(Ceremony ceremony, const std::vector<std::string>& args, Ve
   rp.origins = out->origins;
   rp.top_origins = out->top_origins;
   if (const Status valid = ValidateRelyingParty(rp); !valid.has_value()) {
-    *error = valid.error().message;
+    *error = WithFlagNames(valid.error().message);
     return false;
   }
   return CheckMetadataArgs(out->metadata, error);
@@ -537,6 +590,61 @@ bool ParseMdsVerifyArgs(const std::vector<std::string>& args, MdsVerifyArgs* out
   return true;
 }
 
+std::string WithFlagNames(std::string_view message) {
+  // Longer names first where one is a prefix of another.
+  static constexpr std::pair<std::string_view, std::string_view> kFields[] = {
+      // ValidateRelyingParty
+      {"RP ID", "--rp-id"},
+      {"top origin", "--top-origin"},
+      {"origin", "--origin"},
+      // CreationOptionsParams / RequestOptionsParams members
+      {"rp_id", "--rp-id"},
+      {"rp_name", "--rp-name"},
+      {"user_id", "--user-id"},
+      {"user_name", "--user-name"},
+      {"user_display_name", "--user-display-name"},
+      {"algorithms", "--alg"},
+      {"exclude_credentials", "--exclude"},
+      {"allow_credentials", "--allow"},
+      {"authenticator_attachment", "--attachment"},
+      {"resident_key", "--resident-key"},
+      {"user_verification", "--user-verification"},
+      {"hints", "--hint"},
+      {"attestation_formats", "--attestation-format"},
+      {"attestation", "--attestation"},
+      {"timeout_ms", "--timeout"},
+  };
+  for (const auto& [field, flag] : kFields) {
+    if (message.substr(0, field.size()) != field) continue;
+    std::string_view rest = message.substr(field.size());
+    // The field must end there ("attestation" is not "attestation_formats").
+    if (!rest.empty() && rest[0] != ' ' && rest[0] != ':' && rest[0] != '[' && rest[0] != '.') {
+      continue;
+    }
+    std::string out(flag);
+    // "exclude_credentials[1].id is ..." -> "--exclude #2: id is ...": the
+    // index counts the flag's occurrences from 1.
+    if (!rest.empty() && rest[0] == '[') {
+      const std::size_t close = rest.find(']');
+      std::size_t index = 0;
+      if (close != std::string_view::npos && close > 1) {
+        const auto [ptr, ec] = std::from_chars(rest.data() + 1, rest.data() + close, index);
+        if (ec == std::errc() && ptr == rest.data() + close) {
+          out += " #" + std::to_string(index + 1);
+          rest = rest.substr(close + 1);
+          if (!rest.empty() && rest[0] == '.') {
+            out += ": ";
+            rest = rest.substr(1);
+          }
+        }
+      }
+    }
+    out += rest;
+    return out;
+  }
+  return std::string(message);
+}
+
 std::string_view VerifyHelp(Ceremony ceremony) {
   if (ceremony == Ceremony::kRegistration) {
     return R"(Usage: passkey verify-registration --rp-id ID [--rp-id ID ...]
@@ -601,7 +709,8 @@ Options (a value may begin with '-'; --opt=VALUE also works):
   -h, --help                   show this help
 
 Exit status: 0 verified (stdout: the credential record JSON), 1 rejected
-(stdout: {"error": {"code": "...", "message": "..."}}), 2 usage error.
+(stdout: {"error": {"code": "...", "message": "..."}}), 2 usage error,
+3 standard output could not be written.
 )";
   }
   return R"(Usage: passkey verify-authentication --rp-id ID [--rp-id ID ...]
@@ -626,7 +735,11 @@ Options (a value may begin with '-'; --opt=VALUE also works):
   --expected-type T            accepted clientDataJSON.type (repeatable;
                                default webauthn.get)
   --allow-sha1-attestation     accept RS1 credential keys; off by default
-  --credential RECORD.json     the stored credential record (required)
+  --credential RECORD.json     the stored credential record (required), or
+                               what a previous verify-authentication printed
+                               ({"credential": <record>, ...}); members this
+                               build does not know (e.g. "x-app-note") are
+                               kept in the updated record
   --appid URL                  the FIDO AppID sent in the appid extension
   --user-handle B64URL         the user handle of the user being signed in;
                                a response userHandle must equal it (and the
@@ -651,7 +764,8 @@ Options (a value may begin with '-'; --opt=VALUE also works):
 
 Exit status: 0 verified (stdout: {"credential": <updated record>,
 "signCount": N, "userVerified": bool, "backupState": bool}), 1 rejected
-(stdout: {"error": {"code": "...", "message": "..."}}), 2 usage error.
+(stdout: {"error": {"code": "...", "message": "..."}}), 2 usage error,
+3 standard output could not be written.
 )";
 }
 
@@ -674,7 +788,8 @@ Options (a value may begin with '-'; --opt=VALUE also works):
 
 Exit status: 0 known (stdout: {"aaguid", "name", "iconLight", "iconDark"}),
 1 unknown or bad catalog/BLOB (stdout: {"error": {"code": "unknown_aaguid",
-...}} or the catalog's/BLOB's code), 2 usage error.
+...}} or the catalog's/BLOB's code), 2 usage error, 3 standard output could
+not be written.
 )";
 }
 
@@ -704,7 +819,8 @@ Options (a value may begin with '-'; --opt=VALUE also works):
 Exit status: 0 verified (stdout: {"no", "nextUpdate", "entries", "stale",
 "revocationChecked"}: revocationChecked = every certificate below the root
 was covered by a --crl),
-1 rejected (stdout: {"error": {"code": "...", "message": "..."}}), 2 usage.
+1 rejected (stdout: {"error": {"code": "...", "message": "..."}}), 2 usage,
+3 standard output could not be written.
 )";
 }
 
@@ -716,13 +832,11 @@ bool ParseDescriptor(std::string_view flag, const std::string& value, Credential
                      std::string* error) {
   const std::size_t colon = value.find(':');
   const std::string id_text = value.substr(0, colon);
-  Result<Bytes> id = Base64UrlDecode(id_text);
-  if (!id.has_value() || id->empty()) {
-    *error = std::string(flag) + " takes CRED_ID_B64URL[:transport,...]; '" + id_text +
-             "' is not non-empty strict base64url";
+  if (!DecodeBase64UrlFlag(flag, id_text, &out->id, error)) return false;
+  if (out->id.empty()) {
+    *error = std::string(flag) + " takes CRED_ID_B64URL[:transport,...]; the ID is empty";
     return false;
   }
-  out->id = std::move(id).value();
   if (colon == std::string::npos) return true;
   const std::string list = value.substr(colon + 1);
   std::size_t start = 0;
@@ -842,12 +956,7 @@ bool ParseOptionsArgs(const std::vector<std::string>& args, OptionsArgs* out,
     } else if (name == "--user-display-name") {
       creation.user_display_name = value;
     } else if (name == "--user-id") {
-      Result<Bytes> id = Base64UrlDecode(value);
-      if (!id.has_value()) {
-        *error = "--user-id is not strict base64url";
-        return false;
-      }
-      creation.user_id = std::move(id).value();
+      if (!DecodeBase64UrlFlag(name, value, &creation.user_id, error)) return false;
       out->user_id_given = true;
     } else if (name == "--exclude" || name == "--allow") {
       CredentialDescriptor descriptor;
@@ -964,7 +1073,8 @@ Authentication options:
 
 Exit status: 0 (stdout: the options JSON, one line), 1 internal error
 (stdout: {"error": {...}}), 2 usage error (including an invalid --rp-id,
---user-id size, duplicate --alg or --hint).
+--user-id size, duplicate --alg or --hint), 3 standard output could not be
+written.
 )";
 }
 

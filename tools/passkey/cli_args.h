@@ -120,6 +120,13 @@ bool ParseOptionsArgs(const std::vector<std::string>& args, OptionsArgs* out,
 // OptionsHelp: the --help text of `options`.
 std::string_view OptionsHelp();
 
+// WithFlagNames rewrites a library message about the caller's options
+// (kInvalidArgument of ValidateRelyingParty, MakeRegistrationOptions,
+// MakeAuthenticationOptions) to name the flag the value came from: the
+// leading field name ("rp_id", "RP ID", "exclude_credentials[1]") becomes
+// the flag ("--rp-id", "--exclude #2"). Other messages are returned as is.
+std::string WithFlagNames(std::string_view message);
+
 // VerifyHelp returns the --help text of a verify-* command.
 std::string_view VerifyHelp(Ceremony ceremony);
 

@@ -81,7 +81,8 @@ Errors (exit 1, stdout {"error": {"code", "message"}}):
   no_credentials         get: no stored credential matches (NotAllowedError)
   malformed_store        the store file is not a store this tool wrote
   internal_error         OpenSSL failed
-Exit 2: a usage error, or the store cannot be read or written.
+Exit 2: a usage error, or the store cannot be read or written. Exit 3: the
+response could not be written to standard output (the store is saved).
 )";
 
 // Store layout version; a store with another version is malformed_store.
@@ -104,24 +105,12 @@ struct Failure {
   std::string message;
 };
 
-int Reject(std::FILE* out, const Failure& failure) {
-  Json error = Json::object();
-  error["code"] = failure.code;
-  error["message"] = failure.message;
-  Json root = Json::object();
-  root["error"] = std::move(error);
-  WriteLine(out, root.dump(-1, ' ', false, Json::error_handler_t::replace));
-  return kExitRejected;
+int Reject(const CommandIo& io, const Failure& failure) {
+  return io.Print(ErrorJson(failure.code, failure.message), kExitRejected);
 }
 
 Failure FromError(const Error& error) {
   return {std::string(ErrorCodeName(error.code)), error.message};
-}
-
-int Usage(std::FILE* err, const std::string& message) {
-  WriteLine(err, "passkey authenticator: " + message +
-                     "\nTry 'passkey authenticator --help'.");
-  return kExitUsage;
 }
 
 // --- Command line ------------------------------------------------------------
@@ -506,10 +495,10 @@ bool SaveStore(const std::string& path, const Store& store, std::string* why) {
 // --- Options JSON --------------------------------------------------------------
 
 // ReadOptions reads the options JSON from `in`, unwrapping {"publicKey":…}.
-bool ReadOptions(std::FILE* in, Json* options, Failure* failure) {
+bool ReadOptions(const CommandIo& io, Json* options, Failure* failure) {
   std::string text;
   std::string why;
-  if (ReadPathCapped("-", in, kMaxInputBytes, &text, &why) != ReadStatus::kOk) {
+  if (io.Read("-", "the options JSON", kMaxInputBytes, &text, &why) != ReadStatus::kOk) {
     *failure = {"invalid_argument", "cannot read the options JSON (over 1 MiB?) on stdin"};
     return false;
   }
@@ -595,9 +584,7 @@ struct Session {
   Args args;
   std::string host;
   Store store;
-  std::FILE* in;
-  std::FILE* out;
-  std::FILE* err;
+  CommandIo io;
 };
 
 // LoadCa returns the store's attestation CA, making (and recording) one on
@@ -619,12 +606,8 @@ Result<TestCa> LoadCa(Store* store) {
 // the credential / counter it depends on is stored.
 int Finish(Session& session, const std::string& text) {
   std::string why;
-  if (!SaveStore(session.args.store, session.store, &why)) return Usage(session.err, why);
-  if (!WriteLine(session.out, text)) {
-    WriteLine(session.err, "passkey: cannot write to standard output");
-    return kExitRejected;
-  }
-  return kExitOk;
+  if (!SaveStore(session.args.store, session.store, &why)) return session.io.Usage(why);
+  return session.io.Succeed(text);
 }
 
 // ChooseAlgorithm: the first pubKeyCredParams entry the authenticator can
@@ -663,24 +646,24 @@ int Create(Session& session) {
   const Args& args = session.args;
   Json options;
   Failure failure;
-  if (!ReadOptions(session.in, &options, &failure)) return Reject(session.out, failure);
+  if (!ReadOptions(session.io, &options, &failure)) return Reject(session.io, failure);
   const Json* rp = Member(options, "rp");
   const Json* user = Member(options, "user");
   if (rp == nullptr || !rp->is_object()) {
-    return Reject(session.out, {"invalid_argument", "rp is missing or not an object"});
+    return Reject(session.io, {"invalid_argument", "rp is missing or not an object"});
   }
   StoredCredential credential;
   if (user == nullptr || !user->is_object() ||
       !BytesMember(*user, "id", &credential.user_handle) || credential.user_handle.empty() ||
       credential.user_handle.size() > 64 || !StringMember(*user, "name", &credential.user_name)) {
-    return Reject(session.out,
+    return Reject(session.io,
                   {"invalid_argument", "user needs an id (base64url, 1..64 bytes) and a name"});
   }
   CommonRequest request;
   std::string resident_key = "discouraged";
   if (const Json* selection = Member(options, "authenticatorSelection"); selection != nullptr) {
     if (!selection->is_object()) {
-      return Reject(session.out, {"invalid_argument", "authenticatorSelection is not an object"});
+      return Reject(session.io, {"invalid_argument", "authenticatorSelection is not an object"});
     }
     bool require_resident_key = false;
     if (BoolMember(*selection, "requireResidentKey", &require_resident_key) &&
@@ -691,33 +674,33 @@ int Create(Session& session) {
     options["userVerification"] = selection->value("userVerification", Json("preferred"));
   }
   if (!ReadCommon(options, Member(*rp, "id"), session.host, args.no_uv, &request, &failure)) {
-    return Reject(session.out, failure);
+    return Reject(session.io, failure);
   }
   std::vector<Bytes> excluded;
   if (!Descriptors(options, "excludeCredentials", &excluded, &failure)) {
-    return Reject(session.out, failure);
+    return Reject(session.io, failure);
   }
   for (const StoredCredential& stored : session.store.credentials) {
     if (stored.rp_id == request.rp_id &&
         std::find(excluded.begin(), excluded.end(), stored.id) != excluded.end()) {
-      return Reject(session.out, {"credential_excluded",
+      return Reject(session.io, {"credential_excluded",
                                   "excludeCredentials lists stored credential " +
                                       Base64UrlEncode(stored.id) + " for " + request.rp_id});
     }
   }
   if (!ChooseAlgorithm(options, args.attestation, &credential.alg, &failure)) {
-    return Reject(session.out, failure);
+    return Reject(session.io, failure);
   }
 
   // A fresh key: the seed is random, so EC/EdDSA keys and the credential ID
   // (derived from it) are too; RSA keys are generated.
   Result<Bytes> seed = RandomBytes(32);
-  if (!seed.has_value()) return Reject(session.out, FromError(seed.error()));
+  if (!seed.has_value()) return Reject(session.io, FromError(seed.error()));
   Result<SoftwareAuthenticator> key =
       SoftwareAuthenticator::Create(credential.alg, Base64UrlEncode(*seed));
-  if (!key.has_value()) return Reject(session.out, FromError(key.error()));
+  if (!key.has_value()) return Reject(session.io, FromError(key.error()));
   Result<std::string> pem = key->PrivateKeyPem();
-  if (!pem.has_value()) return Reject(session.out, FromError(pem.error()));
+  if (!pem.has_value()) return Reject(session.io, FromError(pem.error()));
 
   testing::RegistrationParams params;
   params.rp_id = request.rp_id;
@@ -740,16 +723,16 @@ int Create(Session& session) {
       const Failure why = loaded.error().code == ErrorCode::kInvalidArgument
                               ? Failure{"malformed_store", "attestationCa: " + loaded.error().message}
                               : FromError(loaded.error());
-      return Reject(session.out, why);
+      return Reject(session.io, why);
     }
     ca.emplace(std::move(loaded).value());
     Result<testing::AttestationBuilder> builder =
         testing::MakeStandardAttestation(args.attestation, *ca);
-    if (!builder.has_value()) return Reject(session.out, FromError(builder.error()));
+    if (!builder.has_value()) return Reject(session.io, FromError(builder.error()));
     params.attest = std::move(builder).value();
   }
   Result<std::string> response = key->MakeCredentialJson(params);
-  if (!response.has_value()) return Reject(session.out, FromError(response.error()));
+  if (!response.has_value()) return Reject(session.io, FromError(response.error()));
 
   credential.id = key->credential_id();
   credential.rp_id = request.rp_id;
@@ -774,15 +757,15 @@ int Get(Session& session) {
   const Args& args = session.args;
   Json options;
   Failure failure;
-  if (!ReadOptions(session.in, &options, &failure)) return Reject(session.out, failure);
+  if (!ReadOptions(session.io, &options, &failure)) return Reject(session.io, failure);
   CommonRequest request;
   if (!ReadCommon(options, Member(options, "rpId"), session.host, args.no_uv, &request,
                   &failure)) {
-    return Reject(session.out, failure);
+    return Reject(session.io, failure);
   }
   std::vector<Bytes> allowed;
   if (!Descriptors(options, "allowCredentials", &allowed, &failure)) {
-    return Reject(session.out, failure);
+    return Reject(session.io, failure);
   }
   // With allowCredentials: the first listed credential this store holds for
   // the RP ID. Without: the newest discoverable credential for the RP ID
@@ -800,7 +783,7 @@ int Get(Session& session) {
     }
   }
   if (chosen == nullptr) {
-    return Reject(session.out,
+    return Reject(session.io,
                   {"no_credentials", discoverable_flow
                                          ? "no discoverable credential for " + request.rp_id
                                          : "none of allowCredentials is stored for " + request.rp_id});
@@ -808,7 +791,7 @@ int Get(Session& session) {
   Result<SoftwareAuthenticator> key =
       SoftwareAuthenticator::CreateFromPem(chosen->alg, chosen->private_key_pem, "");
   if (!key.has_value()) {
-    return Reject(session.out, {"malformed_store", "credential " + Base64UrlEncode(chosen->id) +
+    return Reject(session.io, {"malformed_store", "credential " + Base64UrlEncode(chosen->id) +
                                                        ": " + key.error().message});
   }
   key->set_credential_id(chosen->id);
@@ -828,7 +811,7 @@ int Get(Session& session) {
       chosen->format == "fido-u2f" ? Attachment::kCrossPlatform : Attachment::kPlatform;
   if (args.user_handle || discoverable_flow) params.user_handle = chosen->user_handle;
   Result<std::string> response = key->GetAssertionJson(params);
-  if (!response.has_value()) return Reject(session.out, FromError(response.error()));
+  if (!response.has_value()) return Reject(session.io, FromError(response.error()));
   return Finish(session, *response);
 }
 
@@ -837,14 +820,14 @@ int PrintCa(Session& session) {
   Result<TestCa> ca = LoadCa(&session.store);
   if (!ca.has_value()) {
     if (ca.error().code == ErrorCode::kInvalidArgument) {
-      return Reject(session.out, {"malformed_store", "attestationCa: " + ca.error().message});
+      return Reject(session.io, {"malformed_store", "attestationCa: " + ca.error().message});
     }
-    return Reject(session.out, FromError(ca.error()));
+    return Reject(session.io, FromError(ca.error()));
   }
   std::string pem = ca->certificate_pem();
   while (!pem.empty() && pem.back() == '\n') pem.pop_back();
   if (!created) {
-    return WriteLine(session.out, pem) ? kExitOk : kExitRejected;
+    return session.io.Succeed(pem);
   }
   return Finish(session, pem);
 }
@@ -853,26 +836,25 @@ int PrintCa(Session& session) {
 
 std::string_view AuthenticatorHelp() { return kHelp; }
 
-int RunAuthenticator(const std::vector<std::string>& words, std::FILE* in, std::FILE* out,
-                     std::FILE* err) {
-  Session session{.args = {}, .host = {}, .store = {}, .in = in, .out = out, .err = err};
-  std::string error;
-  if (!ParseArgs(words, &session.args, &error)) return Usage(err, error);
-  if (session.args.help) {
-    std::fputs(std::string(kHelp).c_str(), out);
-    return std::fflush(out) == 0 ? kExitOk : kExitRejected;
+int RunAuthenticator(const std::vector<std::string>& words, CommandIo io) {
+  if (!words.empty() && (words[0] == "create" || words[0] == "get" || words[0] == "ca")) {
+    io.name += " " + words[0];
   }
+  Session session{.args = {}, .host = {}, .store = {}, .io = io};
+  std::string error;
+  if (!ParseArgs(words, &session.args, &error)) return io.Usage(error);
+  if (session.args.help) return io.Help(kHelp);
   if (session.args.command != "ca" && !ParseOrigin(session.args.origin, &session.host, &error)) {
-    return Usage(err, error);
+    return io.Usage(error);
   }
   std::string why;
-  switch (LoadStore(session.args.store, in, &session.store, &why)) {
+  switch (LoadStore(session.args.store, io.in, &session.store, &why)) {
     case StoreStatus::kOk:
       break;
     case StoreStatus::kMalformed:
-      return Reject(out, {"malformed_store", session.args.store + ": " + why});
+      return Reject(io, {"malformed_store", session.args.store + ": " + why});
     case StoreStatus::kIoError:
-      return Usage(err, why);
+      return io.Usage(why);
   }
   if (session.args.command == "create") return Create(session);
   if (session.args.command == "get") return Get(session);

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "cli_io.h"
+
 namespace passkey::cli {
 
 // RunAuthenticator runs `passkey authenticator create|get|ca ...` (`words`
@@ -22,8 +24,10 @@ namespace passkey::cli {
 // when the options cannot be honoured or the store is corrupt (codes in
 // AuthenticatorHelp()); 2 for a usage error or a store file that cannot be
 // read or written.
-int RunAuthenticator(const std::vector<std::string>& words, std::FILE* in, std::FILE* out,
-                     std::FILE* err);
+// `io` is named "passkey authenticator"; the subcommand is added to it.
+// Exit 3 when the response cannot be written to stdout (the store is saved
+// by then).
+int RunAuthenticator(const std::vector<std::string>& words, CommandIo io);
 
 // AuthenticatorHelp: the --help text of `passkey authenticator`.
 std::string_view AuthenticatorHelp();

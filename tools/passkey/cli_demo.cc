@@ -28,22 +28,23 @@ Runs a full WebAuthn round trip against the built-in software authenticator
      the record is updated (signCount increases);
   4. a tampered assertion (its signCount changed after signing) must be
      rejected with signature_invalid.
-Exit status: 0 when all four outcomes are as expected, 1 otherwise.
+Exit status: 0 when all four outcomes are as expected, 1 otherwise, 3 when
+standard output cannot be written.
 )";
 
 constexpr std::string_view kRpId = "example.com";
 constexpr std::string_view kOrigin = "https://example.com";
 
+// Printer writes the demo's lines to stdout and remembers whether a write
+// failed: Exit turns that into kExitOutput.
 class Printer {
  public:
-  explicit Printer(std::FILE* out) : out_(out) {}
+  explicit Printer(const CommandIo& io) : io_(io) {}
   void Line(std::string_view text = {}) {
-    if (!text.empty()) {
-      std::fwrite(text.data(), 1, text.size(), out_);
-    }
-    std::fputc('\n', out_);
-    std::fflush(out_);
+    if (failed_) return;  // the reason is already on stderr
+    failed_ = io_.Print(text, kExitOk) != kExitOk;
   }
+  int Exit(int code) const { return failed_ ? kExitOutput : code; }
   void Field(std::string_view name, std::string_view value) {
     std::string line = "      ";
     line += name;
@@ -53,7 +54,8 @@ class Printer {
   }
 
  private:
-  std::FILE* out_;
+  const CommandIo& io_;
+  bool failed_ = false;
 };
 
 // Challenge: 32 random bytes, as an RP would issue per ceremony.
@@ -81,28 +83,19 @@ std::string ErrorText(const Error& error) {
 
 }  // namespace
 
-int RunDemo(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
+int RunDemo(const std::vector<std::string>& args, const CommandIo& io) {
   for (const std::string& arg : args) {
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(std::string(kDemoHelp).c_str(), out);
-      return std::fflush(out) == 0 ? kExitOk : kExitRejected;
-    }
+    if (arg == "--help" || arg == "-h") return io.Help(kDemoHelp);
   }
-  if (!args.empty()) {
-    std::string message =
-        "passkey demo: unexpected argument '" + args[0] + "'\nTry 'passkey demo --help'.\n";
-    std::fputs(message.c_str(), err);
-    std::fflush(err);
-    return kExitUsage;
-  }
+  if (!args.empty()) return io.Usage("unexpected argument '" + args[0] + "'");
 
-  Printer p(out);
+  Printer p(io);
   const auto now = static_cast<UnixSeconds>(std::time(nullptr));
   Result<testing::SoftwareAuthenticator> created =
       testing::SoftwareAuthenticator::Create(CoseAlgorithm::kEs256, "passkey demo");
   if (!created.has_value()) {
-    p.Line("demo: cannot create the software authenticator: " + ErrorText(created.error()));
-    return kExitRejected;
+    p.Line("passkey demo: cannot create the software authenticator: " + ErrorText(created.error()));
+    return p.Exit(kExitRejected);
   }
   const testing::SoftwareAuthenticator& authenticator = *created;
   p.Line("passkey demo: relying party \"" + std::string(kRpId) + "\" (origin " +
@@ -132,19 +125,19 @@ int RunDemo(const std::vector<std::string>& args, std::FILE* out, std::FILE* err
   Result<std::string> reg_json = authenticator.MakeCredentialJson(reg_params);
   if (!reg_json.has_value()) {
     p.Line("      FAILED to build the response: " + ErrorText(reg_json.error()));
-    return kExitRejected;
+    return p.Exit(kExitRejected);
   }
   p.Field("response", std::to_string(reg_json->size()) + " bytes of RegistrationResponseJSON");
 
   Result<RegistrationResponse> reg_response = ParseRegistrationResponseJson(*reg_json);
   if (!reg_response.has_value()) {
     p.Line("      UNEXPECTED: response rejected: " + ErrorText(reg_response.error()));
-    return kExitRejected;
+    return p.Exit(kExitRejected);
   }
   Result<CredentialRecord> registered = VerifyRegistration(reg_options, *reg_response);
   if (!registered.has_value()) {
     p.Line("      UNEXPECTED: registration rejected: " + ErrorText(registered.error()));
-    return kExitRejected;
+    return p.Exit(kExitRejected);
   }
   CredentialRecord record = *registered;
   p.Field("verdict", "verified");
@@ -201,7 +194,7 @@ int RunDemo(const std::vector<std::string>& args, std::FILE* out, std::FILE* err
     Result<std::string> json = authenticator.GetAssertionJson(params);
     if (!json.has_value()) {
       p.Line("      FAILED to build the response: " + ErrorText(json.error()));
-      return kExitRejected;
+      return p.Exit(kExitRejected);
     }
     Result<AuthenticationResponse> response = ParseAuthenticationResponseJson(*json);
     if (!response.has_value()) {
@@ -247,12 +240,12 @@ int RunDemo(const std::vector<std::string>& args, std::FILE* out, std::FILE* err
     Result<testing::AssertionParts> parts = authenticator.GetAssertion(params);
     if (!parts.has_value()) {
       p.Line("      FAILED to build the response: " + ErrorText(parts.error()));
-      return kExitRejected;
+      return p.Exit(kExitRejected);
     }
     // authData = rpIdHash (32) ‖ flags (1) ‖ signCount (4, big-endian).
     if (parts->authenticator_data.size() < 37) {
       p.Line("      FAILED: authenticator data too short to tamper with");
-      return kExitRejected;
+      return p.Exit(kExitRejected);
     }
     parts->authenticator_data[36] =
         static_cast<std::uint8_t>(parts->authenticator_data[36] ^ 0x40U);
@@ -279,12 +272,13 @@ int RunDemo(const std::vector<std::string>& args, std::FILE* out, std::FILE* err
   p.Line();
 
   if (failures != 0) {
-    p.Line("demo: FAILED (" + std::to_string(failures) + " step(s) did not behave as expected)");
-    return kExitRejected;
+    p.Line("passkey demo: FAILED (" + std::to_string(failures) +
+           " step(s) did not behave as expected)");
+    return p.Exit(kExitRejected);
   }
-  p.Line("demo: ok: registration verified, 2 sign-ins verified (signCount " +
+  p.Line("passkey demo: ok: registration verified, 2 sign-ins verified (signCount " +
          std::to_string(record.sign_count) + "), tampered assertion rejected");
-  return kExitOk;
+  return p.Exit(kExitOk);
 }
 
 }  // namespace passkey::cli

@@ -1,4 +1,4 @@
-// main() of the `passkey` CLI: maps every outcome to exit 0, 1 or 2.
+// main() of the `passkey` CLI: maps every outcome to exit 0, 1, 2 or 3.
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -10,8 +10,9 @@
 
 int main(int argc, char** argv) {
   // A closed stdout must not kill the process with SIGPIPE: writes fail and
-  // the command exits 1 instead.
+  // the command exits 3 instead.
   std::signal(SIGPIPE, SIG_IGN);
+  const char* error_json = nullptr;
   try {
     std::vector<std::string> args;
     for (int i = 1; i < argc; ++i) {
@@ -19,16 +20,14 @@ int main(int argc, char** argv) {
     }
     return passkey::cli::Run(args, stdin, stdout, stderr);
   } catch (const std::bad_alloc&) {
-    std::fputs(
-        "{\"error\": {\"code\": \"internal_error\", \"message\": \"out of "
-        "memory\"}}\n",
-        stdout);
+    error_json = R"({"error": {"code": "internal_error", "message": "out of memory"}})";
   } catch (...) {
-    std::fputs(
-        "{\"error\": {\"code\": \"internal_error\", \"message\": \"unexpected "
-        "exception\"}}\n",
-        stdout);
+    error_json = R"({"error": {"code": "internal_error", "message": "unexpected exception"}})";
   }
-  std::fflush(stdout);
+  if (std::fputs(error_json, stdout) == EOF || std::fputc('\n', stdout) == EOF ||
+      std::fflush(stdout) != 0) {
+    std::fputs("passkey: cannot write to standard output\n", stderr);
+    return passkey::cli::kExitOutput;
+  }
   return passkey::cli::kExitRejected;
 }
