@@ -189,6 +189,36 @@ constexpr EdwardsCurve kEdwards25519 = {32, 255, 0, 19, -1, 121665, 121666, true
 // edwards448: p = 2^448 - 2^224 - 1, a = 1, d = -39081, cofactor 4.
 constexpr EdwardsCurve kEdwards448 = {57, 448, 224, 1, 1, 39081, 1, false};
 
+// EdwardsPrimes: p and p - 1 of a curve, as BIGNUMs built once for the
+// process (never freed; read-only after construction, so shared by threads).
+struct EdwardsPrimes {
+  BIGNUM* p = nullptr;
+  BIGNUM* p_minus_1 = nullptr;
+};
+
+// MakePrimes: p = 2^p_bit - 2^p_mid_bit (if nonzero) - p_low; nullptr on
+// allocation failure.
+const EdwardsPrimes* MakePrimes(const EdwardsCurve& curve) {
+  BignumPtr p(BN_new());
+  BignumPtr p_minus_1(BN_new());
+  BignumPtr mid(BN_new());
+  if (!p || !p_minus_1 || !mid || BN_set_bit(p.get(), curve.p_bit) != 1 ||
+      (curve.p_mid_bit != 0 && (BN_set_bit(mid.get(), curve.p_mid_bit) != 1 ||
+                                BN_sub(p.get(), p.get(), mid.get()) != 1)) ||
+      BN_sub_word(p.get(), curve.p_low) != 1 || BN_copy(p_minus_1.get(), p.get()) == nullptr ||
+      BN_sub_word(p_minus_1.get(), 1) != 1) {
+    ERR_clear_error();
+    return nullptr;
+  }
+  return new EdwardsPrimes{p.release(), p_minus_1.release()};
+}
+
+const EdwardsPrimes* PrimesOf(const EdwardsCurve& curve) {
+  static const EdwardsPrimes* const p25519 = MakePrimes(kEdwards25519);
+  static const EdwardsPrimes* const p448 = MakePrimes(kEdwards448);
+  return &curve == &kEdwards25519 ? p25519 : &curve == &kEdwards448 ? p448 : nullptr;
+}
+
 // CheckEdwardsPoint rejects an encoded Ed25519/Ed448 public key that is not
 // canonical, of small order, or (kFull) not on the curve. OpenSSL's
 // EVP_PKEY_new_raw_public_key accepts any byte string of the right length
@@ -231,59 +261,64 @@ Status CheckEdwardsPoint(ByteView encoded, const EdwardsCurve& curve, KeyValidat
   }
   last = static_cast<std::uint8_t>(last & 0x7f);
 
-  BnCtxPtr ctx(BN_CTX_new());
-  BignumPtr p(BN_new());
-  BignumPtr y(BN_lebin2bn(y_bytes, static_cast<int>(curve.length), nullptr));
-  BignumPtr p_minus_1(BN_new());
-  BignumPtr y2(BN_new());
-  BignumPtr t(BN_new());
-  BignumPtr u(BN_new());
-  BignumPtr v(BN_new());
-  BignumPtr mid(BN_new());
+  // The field prime and p - 1 are built once per curve; the temporaries
+  // come from a per-thread BN_CTX, whose pool is reused from call to call
+  // (a registration used to allocate nine BIGNUMs and a context here).
+  const EdwardsPrimes* primes = PrimesOf(curve);
+  thread_local const BnCtxPtr ctx(BN_CTX_new());
   const auto failed = [] {
     ERR_clear_error();
     return Fail(ErrorCode::kInternal, "BIGNUM arithmetic failed");
   };
-  if (!ctx || !p || !y || !p_minus_1 || !y2 || !t || !u || !v || !mid) return failed();
-  if (BN_set_bit(p.get(), curve.p_bit) != 1 ||
-      (curve.p_mid_bit != 0 && (BN_set_bit(mid.get(), curve.p_mid_bit) != 1 ||
-                                BN_sub(p.get(), p.get(), mid.get()) != 1)) ||
-      BN_sub_word(p.get(), curve.p_low) != 1 || BN_copy(p_minus_1.get(), p.get()) == nullptr ||
-      BN_sub_word(p_minus_1.get(), 1) != 1) {
+  if (primes == nullptr || !ctx) return failed();
+  BN_CTX_start(ctx.get());
+  struct FrameEnd {
+    BN_CTX* ctx;
+    ~FrameEnd() { BN_CTX_end(ctx); }
+  } frame_end{ctx.get()};
+  const BIGNUM* p = primes->p;
+  const BIGNUM* p_minus_1 = primes->p_minus_1;
+  BIGNUM* y = BN_CTX_get(ctx.get());
+  BIGNUM* y2 = BN_CTX_get(ctx.get());
+  BIGNUM* t = BN_CTX_get(ctx.get());
+  BIGNUM* u = BN_CTX_get(ctx.get());
+  BIGNUM* v = BN_CTX_get(ctx.get());
+  // BN_CTX_get fails only by returning null, and then every later call does.
+  if (v == nullptr || BN_lebin2bn(y_bytes, static_cast<int>(curve.length), y) == nullptr) {
     return failed();
   }
-  if (BN_cmp(y.get(), p.get()) >= 0) {
+  if (BN_cmp(y, p) >= 0) {
     return Invalid("EdDSA public key is not canonical (y >= p)");
   }
-  if (BN_is_zero(y.get()) || BN_is_one(y.get()) || BN_cmp(y.get(), p_minus_1.get()) == 0) {
+  if (BN_is_zero(y) || BN_is_one(y) || BN_cmp(y, p_minus_1) == 0) {
     return Invalid("EdDSA public key is a point of small order");
   }
-  if (BN_mod_sqr(y2.get(), y.get(), p.get(), ctx.get()) != 1) return failed();
+  if (BN_mod_sqr(y2, y, p, ctx.get()) != 1) return failed();
   if (curve.has_order_8_points) {
     // t = d_num·y⁴ - 2·d_den·y² + d_den (mod p).
-    if (BN_mod_sqr(t.get(), y2.get(), p.get(), ctx.get()) != 1 ||
-        BN_mul_word(t.get(), curve.d_num) != 1 || BN_copy(u.get(), y2.get()) == nullptr ||
-        BN_mul_word(u.get(), 2 * curve.d_den) != 1 || BN_sub(t.get(), t.get(), u.get()) != 1 ||
-        BN_add_word(t.get(), curve.d_den) != 1 ||
-        BN_nnmod(t.get(), t.get(), p.get(), ctx.get()) != 1) {
+    if (BN_mod_sqr(t, y2, p, ctx.get()) != 1 ||
+        BN_mul_word(t, curve.d_num) != 1 || BN_copy(u, y2) == nullptr ||
+        BN_mul_word(u, 2 * curve.d_den) != 1 || BN_sub(t, t, u) != 1 ||
+        BN_add_word(t, curve.d_den) != 1 ||
+        BN_nnmod(t, t, p, ctx.get()) != 1) {
       return failed();
     }
-    if (BN_is_zero(t.get())) return Invalid("EdDSA public key is a point of small order");
+    if (BN_is_zero(t)) return Invalid("EdDSA public key is a point of small order");
   }
   if (validation == KeyValidation::kStored) return OkStatus();
   // u = (y² - 1)·d_den, v = -(d_num·y² + a·d_den) (mod p); t = u·v.
-  if (BN_copy(u.get(), y2.get()) == nullptr || BN_sub_word(u.get(), 1) != 1 ||
-      BN_mul_word(u.get(), curve.d_den) != 1 || BN_copy(v.get(), y2.get()) == nullptr ||
-      BN_mul_word(v.get(), curve.d_num) != 1 ||
-      (curve.a > 0 ? BN_add_word(v.get(), curve.d_den) : BN_sub_word(v.get(), curve.d_den)) != 1) {
+  if (BN_copy(u, y2) == nullptr || BN_sub_word(u, 1) != 1 ||
+      BN_mul_word(u, curve.d_den) != 1 || BN_copy(v, y2) == nullptr ||
+      BN_mul_word(v, curve.d_num) != 1 ||
+      (curve.a > 0 ? BN_add_word(v, curve.d_den) : BN_sub_word(v, curve.d_den)) != 1) {
     return failed();
   }
-  BN_set_negative(v.get(), 1);
-  if (BN_nnmod(v.get(), v.get(), p.get(), ctx.get()) != 1 ||
-      BN_mod_mul(t.get(), u.get(), v.get(), p.get(), ctx.get()) != 1) {
+  BN_set_negative(v, 1);
+  if (BN_nnmod(v, v, p, ctx.get()) != 1 ||
+      BN_mod_mul(t, u, v, p, ctx.get()) != 1) {
     return failed();
   }
-  const int symbol = BN_kronecker(t.get(), p.get(), ctx.get());
+  const int symbol = BN_kronecker(t, p, ctx.get());
   if (symbol == -2) return failed();
   if (symbol != 1) return Invalid("EdDSA public key is not a point on the curve");
   return OkStatus();
