@@ -110,30 +110,47 @@ std::string Base64UrlEncode(ByteView data) {
 
 Result<Bytes> Base64UrlDecode(std::string_view text) {
   // A length of 1 mod 4 cannot come from any byte string.
-  if (text.size() % 4 == 1) {
+  const std::size_t tail = text.size() % 4;
+  if (tail == 1) {
     return internal::Fail(ErrorCode::kMalformedBase64Url, "impossible base64url length");
   }
-  Bytes out;
-  out.reserve(text.size() / 4 * 3 + 2);
-  std::uint32_t accumulator = 0;
-  int bits = 0;
-  for (char c : text) {
-    const std::int8_t value = kDecodeTable[static_cast<std::uint8_t>(c)];
-    if (value < 0) {
-      return internal::Fail(ErrorCode::kMalformedBase64Url,
-                            c == '=' ? "padding is not allowed in base64url"
-                                     : "character outside the base64url alphabet");
-    }
-    accumulator = (accumulator << 6) | static_cast<std::uint32_t>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<std::uint8_t>((accumulator >> bits) & 0xff));
-    }
+  const auto value_at = [&text](std::size_t i) {
+    return kDecodeTable[static_cast<std::uint8_t>(text[i])];
+  };
+  // bad_character: the message names what the first rejected character is.
+  const auto bad_character = [&text]() {
+    std::size_t i = 0;
+    while (i < text.size() && kDecodeTable[static_cast<std::uint8_t>(text[i])] >= 0) ++i;
+    return internal::Fail(ErrorCode::kMalformedBase64Url,
+                          i < text.size() && text[i] == '='
+                              ? "padding is not allowed in base64url"
+                              : "character outside the base64url alphabet");
+  };
+  // The output size follows from the length; four characters make three
+  // bytes, two and three leftover characters one and two.
+  Bytes out(text.size() / 4 * 3 + (tail == 0 ? 0 : tail - 1));
+  std::size_t in = 0;
+  std::size_t at = 0;
+  for (; in + 4 <= text.size(); in += 4, at += 3) {
+    const int a = value_at(in), b = value_at(in + 1), c = value_at(in + 2), d = value_at(in + 3);
+    if ((a | b | c | d) < 0) return bad_character();
+    const auto quad = static_cast<std::uint32_t>(a << 18 | b << 12 | c << 6 | d);
+    out[at] = static_cast<std::uint8_t>(quad >> 16);
+    out[at + 1] = static_cast<std::uint8_t>(quad >> 8);
+    out[at + 2] = static_cast<std::uint8_t>(quad);
   }
-  // Leftover bits must be zero (canonical encoding).
-  if (bits > 0 && (accumulator & ((1u << bits) - 1)) != 0) {
-    return internal::Fail(ErrorCode::kMalformedBase64Url, "non-zero trailing bits");
+  if (tail != 0) {
+    const int a = value_at(in), b = value_at(in + 1), c = tail == 3 ? value_at(in + 2) : 0;
+    if ((a | b | c) < 0) return bad_character();
+    const auto quad = static_cast<std::uint32_t>(a << 18 | b << 12 | c << 6);
+    out[at] = static_cast<std::uint8_t>(quad >> 16);
+    if (tail == 3) out[at + 1] = static_cast<std::uint8_t>(quad >> 8);
+    // Leftover bits must be zero (canonical encoding): 4 bits after two
+    // characters, 2 after three.
+    const std::uint32_t leftover = tail == 2 ? (quad & 0xffff) : (quad & 0xff);
+    if (leftover != 0) {
+      return internal::Fail(ErrorCode::kMalformedBase64Url, "non-zero trailing bits");
+    }
   }
   return out;
 }

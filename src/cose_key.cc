@@ -4,6 +4,7 @@
 #include <openssl/err.h>
 
 #include <algorithm>
+#include <bit>
 #include <string>
 
 #include "cbor/cbor_reader.h"
@@ -30,8 +31,8 @@ constexpr std::int64_t kCrvP521 = 3;
 constexpr std::int64_t kCrvEd25519 = 6;
 constexpr std::int64_t kCrvEd448 = 7;
 // RFC 8017 minimum we accept: smaller moduli are below 112-bit security.
-constexpr int kMinRsaBits = 2048;
-constexpr int kMaxRsaBits = 8192;
+constexpr std::size_t kMinRsaBits = 2048;
+constexpr std::size_t kMaxRsaBits = 8192;
 
 Unexpected Invalid(std::string message) {
   return Fail(ErrorCode::kInvalidPublicKey, std::move(message));
@@ -90,24 +91,6 @@ Result<ByteView> RequireBytes(const CborValue& map, std::int64_t label, const ch
   return value->bytes();
 }
 
-Result<EvpPkeyPtr> FromData(const char* type, OSSL_PARAM_BLD* builder) {
-  OsslParamPtr params(OSSL_PARAM_BLD_to_param(builder));
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
-  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) {
-    ERR_clear_error();
-    return Fail(ErrorCode::kInternal, "cannot prepare key import");
-  }
-  EVP_PKEY* raw = nullptr;
-  if (EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
-    ERR_clear_error();
-    return Invalid("OpenSSL rejects the public key");
-  }
-  return EvpPkeyPtr(raw);
-}
-
-// CurveParameters: a parameters-only EVP_PKEY for crv (P-256, P-384,
-// P-521), built once per process and never modified or freed; EVP_PKEY_dup
-// reads it from any thread. nullptr on an OpenSSL failure.
 const EVP_PKEY* CurveParameters(std::int64_t crv) {
   struct Curves {
     static EVP_PKEY* Make(const char* group) {
@@ -206,6 +189,36 @@ constexpr EdwardsCurve kEdwards25519 = {32, 255, 0, 19, -1, 121665, 121666, true
 // edwards448: p = 2^448 - 2^224 - 1, a = 1, d = -39081, cofactor 4.
 constexpr EdwardsCurve kEdwards448 = {57, 448, 224, 1, 1, 39081, 1, false};
 
+// EdwardsPrimes: p and p - 1 of a curve, as BIGNUMs built once for the
+// process (never freed; read-only after construction, so shared by threads).
+struct EdwardsPrimes {
+  BIGNUM* p = nullptr;
+  BIGNUM* p_minus_1 = nullptr;
+};
+
+// MakePrimes: p = 2^p_bit - 2^p_mid_bit (if nonzero) - p_low; nullptr on
+// allocation failure.
+const EdwardsPrimes* MakePrimes(const EdwardsCurve& curve) {
+  BignumPtr p(BN_new());
+  BignumPtr p_minus_1(BN_new());
+  BignumPtr mid(BN_new());
+  if (!p || !p_minus_1 || !mid || BN_set_bit(p.get(), curve.p_bit) != 1 ||
+      (curve.p_mid_bit != 0 && (BN_set_bit(mid.get(), curve.p_mid_bit) != 1 ||
+                                BN_sub(p.get(), p.get(), mid.get()) != 1)) ||
+      BN_sub_word(p.get(), curve.p_low) != 1 || BN_copy(p_minus_1.get(), p.get()) == nullptr ||
+      BN_sub_word(p_minus_1.get(), 1) != 1) {
+    ERR_clear_error();
+    return nullptr;
+  }
+  return new EdwardsPrimes{p.release(), p_minus_1.release()};
+}
+
+const EdwardsPrimes* PrimesOf(const EdwardsCurve& curve) {
+  static const EdwardsPrimes* const p25519 = MakePrimes(kEdwards25519);
+  static const EdwardsPrimes* const p448 = MakePrimes(kEdwards448);
+  return &curve == &kEdwards25519 ? p25519 : &curve == &kEdwards448 ? p448 : nullptr;
+}
+
 // CheckEdwardsPoint rejects an encoded Ed25519/Ed448 public key that is not
 // canonical, of small order, or (kFull) not on the curve. OpenSSL's
 // EVP_PKEY_new_raw_public_key accepts any byte string of the right length
@@ -248,59 +261,64 @@ Status CheckEdwardsPoint(ByteView encoded, const EdwardsCurve& curve, KeyValidat
   }
   last = static_cast<std::uint8_t>(last & 0x7f);
 
-  BnCtxPtr ctx(BN_CTX_new());
-  BignumPtr p(BN_new());
-  BignumPtr y(BN_lebin2bn(y_bytes, static_cast<int>(curve.length), nullptr));
-  BignumPtr p_minus_1(BN_new());
-  BignumPtr y2(BN_new());
-  BignumPtr t(BN_new());
-  BignumPtr u(BN_new());
-  BignumPtr v(BN_new());
-  BignumPtr mid(BN_new());
+  // The field prime and p - 1 are built once per curve; the temporaries
+  // come from a per-thread BN_CTX, whose pool is reused from call to call
+  // (a registration used to allocate nine BIGNUMs and a context here).
+  const EdwardsPrimes* primes = PrimesOf(curve);
+  thread_local const BnCtxPtr ctx(BN_CTX_new());
   const auto failed = [] {
     ERR_clear_error();
     return Fail(ErrorCode::kInternal, "BIGNUM arithmetic failed");
   };
-  if (!ctx || !p || !y || !p_minus_1 || !y2 || !t || !u || !v || !mid) return failed();
-  if (BN_set_bit(p.get(), curve.p_bit) != 1 ||
-      (curve.p_mid_bit != 0 && (BN_set_bit(mid.get(), curve.p_mid_bit) != 1 ||
-                                BN_sub(p.get(), p.get(), mid.get()) != 1)) ||
-      BN_sub_word(p.get(), curve.p_low) != 1 || BN_copy(p_minus_1.get(), p.get()) == nullptr ||
-      BN_sub_word(p_minus_1.get(), 1) != 1) {
+  if (primes == nullptr || !ctx) return failed();
+  BN_CTX_start(ctx.get());
+  struct FrameEnd {
+    BN_CTX* ctx;
+    ~FrameEnd() { BN_CTX_end(ctx); }
+  } frame_end{ctx.get()};
+  const BIGNUM* p = primes->p;
+  const BIGNUM* p_minus_1 = primes->p_minus_1;
+  BIGNUM* y = BN_CTX_get(ctx.get());
+  BIGNUM* y2 = BN_CTX_get(ctx.get());
+  BIGNUM* t = BN_CTX_get(ctx.get());
+  BIGNUM* u = BN_CTX_get(ctx.get());
+  BIGNUM* v = BN_CTX_get(ctx.get());
+  // BN_CTX_get fails only by returning null, and then every later call does.
+  if (v == nullptr || BN_lebin2bn(y_bytes, static_cast<int>(curve.length), y) == nullptr) {
     return failed();
   }
-  if (BN_cmp(y.get(), p.get()) >= 0) {
+  if (BN_cmp(y, p) >= 0) {
     return Invalid("EdDSA public key is not canonical (y >= p)");
   }
-  if (BN_is_zero(y.get()) || BN_is_one(y.get()) || BN_cmp(y.get(), p_minus_1.get()) == 0) {
+  if (BN_is_zero(y) || BN_is_one(y) || BN_cmp(y, p_minus_1) == 0) {
     return Invalid("EdDSA public key is a point of small order");
   }
-  if (BN_mod_sqr(y2.get(), y.get(), p.get(), ctx.get()) != 1) return failed();
+  if (BN_mod_sqr(y2, y, p, ctx.get()) != 1) return failed();
   if (curve.has_order_8_points) {
     // t = d_num·y⁴ - 2·d_den·y² + d_den (mod p).
-    if (BN_mod_sqr(t.get(), y2.get(), p.get(), ctx.get()) != 1 ||
-        BN_mul_word(t.get(), curve.d_num) != 1 || BN_copy(u.get(), y2.get()) == nullptr ||
-        BN_mul_word(u.get(), 2 * curve.d_den) != 1 || BN_sub(t.get(), t.get(), u.get()) != 1 ||
-        BN_add_word(t.get(), curve.d_den) != 1 ||
-        BN_nnmod(t.get(), t.get(), p.get(), ctx.get()) != 1) {
+    if (BN_mod_sqr(t, y2, p, ctx.get()) != 1 ||
+        BN_mul_word(t, curve.d_num) != 1 || BN_copy(u, y2) == nullptr ||
+        BN_mul_word(u, 2 * curve.d_den) != 1 || BN_sub(t, t, u) != 1 ||
+        BN_add_word(t, curve.d_den) != 1 ||
+        BN_nnmod(t, t, p, ctx.get()) != 1) {
       return failed();
     }
-    if (BN_is_zero(t.get())) return Invalid("EdDSA public key is a point of small order");
+    if (BN_is_zero(t)) return Invalid("EdDSA public key is a point of small order");
   }
   if (validation == KeyValidation::kStored) return OkStatus();
   // u = (y² - 1)·d_den, v = -(d_num·y² + a·d_den) (mod p); t = u·v.
-  if (BN_copy(u.get(), y2.get()) == nullptr || BN_sub_word(u.get(), 1) != 1 ||
-      BN_mul_word(u.get(), curve.d_den) != 1 || BN_copy(v.get(), y2.get()) == nullptr ||
-      BN_mul_word(v.get(), curve.d_num) != 1 ||
-      (curve.a > 0 ? BN_add_word(v.get(), curve.d_den) : BN_sub_word(v.get(), curve.d_den)) != 1) {
+  if (BN_copy(u, y2) == nullptr || BN_sub_word(u, 1) != 1 ||
+      BN_mul_word(u, curve.d_den) != 1 || BN_copy(v, y2) == nullptr ||
+      BN_mul_word(v, curve.d_num) != 1 ||
+      (curve.a > 0 ? BN_add_word(v, curve.d_den) : BN_sub_word(v, curve.d_den)) != 1) {
     return failed();
   }
-  BN_set_negative(v.get(), 1);
-  if (BN_nnmod(v.get(), v.get(), p.get(), ctx.get()) != 1 ||
-      BN_mod_mul(t.get(), u.get(), v.get(), p.get(), ctx.get()) != 1) {
+  BN_set_negative(v, 1);
+  if (BN_nnmod(v, v, p, ctx.get()) != 1 ||
+      BN_mod_mul(t, u, v, p, ctx.get()) != 1) {
     return failed();
   }
-  const int symbol = BN_kronecker(t.get(), p.get(), ctx.get());
+  const int symbol = BN_kronecker(t, p, ctx.get());
   if (symbol == -2) return failed();
   if (symbol != 1) return Invalid("EdDSA public key is not a point on the curve");
   return OkStatus();
@@ -332,6 +350,8 @@ Result<EvpPkeyPtr> ImportOkp(const CborValue& map, CoseAlgorithm alg, KeyValidat
 // SP 800-56B Rev. 2 §6.4.2.2 (the modulus size is checked by the caller):
 // n odd, e odd, 3 <= e < n (e = 1 would make every message its own
 // signature); with kFull also 2^16 < e (< 2^256 holds: e is at most 8 bytes).
+// Read off the minimal big-endian encodings, so that no BIGNUM is built for
+// a check (an import per sign-in from a stored record pays for every step).
 //
 // Not OpenSSL's EVP_PKEY_public_check: for RSA it adds an "enhanced"
 // Miller-Rabin test of n with random bases, which on a composite n that is
@@ -340,14 +360,46 @@ Result<EvpPkeyPtr> ImportOkp(const CborValue& map, CoseAlgorithm alg, KeyValidat
 // verify_registration fuzzer: a registered key failed a second import). A
 // verdict must not depend on chance; a weak modulus only hurts its own
 // credential's holder. It also cost ~3 ms per key.
-Status RsaPublicCheck(const BIGNUM* n, const BIGNUM* e, KeyValidation validation) {
-  if (!BN_is_odd(n) || !BN_is_odd(e) || BN_num_bits(e) < 2 || BN_cmp(e, n) >= 0) {
+Status RsaPublicCheck(ByteView n, ByteView e, KeyValidation validation) {
+  std::uint64_t e_value = 0;
+  for (const std::uint8_t byte : e) e_value = (e_value << 8) | byte;
+  // n has at least 2048 bits and e at most 64, so e < n holds.
+  if ((n.back() & 1) == 0 || (e_value & 1) == 0 || e_value < 3) {
     return Invalid("RSA n or e fails the structural check (n, e odd; 3 <= e < n)");
   }
-  if (validation == KeyValidation::kFull && BN_num_bits(e) <= 16) {
+  if (validation == KeyValidation::kFull && e_value <= 0xffff) {
     return Invalid("RSA e must exceed 2^16 (SP 800-56B)");
   }
   return OkStatus();
+}
+
+// ToNativeBn: a big-endian unsigned integer as OSSL_PARAM_construct_BN wants
+// it (native byte order) in `out`, which holds at least big_endian.size().
+void ToNativeBn(ByteView big_endian, std::uint8_t* out) {
+  if constexpr (std::endian::native == std::endian::little) {
+    std::reverse_copy(big_endian.begin(), big_endian.end(), out);
+  } else {
+    std::copy(big_endian.begin(), big_endian.end(), out);
+  }
+}
+
+// FromDataRsa imports (n, e) with EVP_PKEY_fromdata. The EVP_PKEY_CTX is
+// kept per thread: creating one by name fetches the key manager (a locked
+// name-map lookup) each time, ~40 % of an RSA import. A context is not
+// shareable between threads but may run any number of fromdata operations
+// one after another (each EVP_PKEY_fromdata_init starts afresh).
+Result<EvpPkeyPtr> FromDataRsa(OSSL_PARAM* params) {
+  thread_local const EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) {
+    ERR_clear_error();
+    return Fail(ErrorCode::kInternal, "cannot prepare key import");
+  }
+  EVP_PKEY* raw = nullptr;
+  if (EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+    ERR_clear_error();
+    return Invalid("OpenSSL rejects the public key");
+  }
+  return EvpPkeyPtr(raw);
 }
 
 Result<EvpPkeyPtr> ImportRsa(const CborValue& map, KeyValidation validation) {
@@ -363,21 +415,20 @@ Result<EvpPkeyPtr> ImportRsa(const CborValue& map, KeyValidation validation) {
   if (n.front() == 0 || e.front() == 0) {
     return Invalid("RSA n or e is not minimally encoded (leading zero byte)");
   }
-  BignumPtr bn_n(BN_bin2bn(n.data(), static_cast<int>(n.size()), nullptr));
-  BignumPtr bn_e(BN_bin2bn(e.data(), static_cast<int>(e.size()), nullptr));
-  if (!bn_n || !bn_e) return Fail(ErrorCode::kInternal, "BN_bin2bn failed");
-  const int bits = BN_num_bits(bn_n.get());
+  const std::size_t bits = (n.size() - 1) * 8 + static_cast<std::size_t>(std::bit_width(n.front()));
   if (bits < kMinRsaBits || bits > kMaxRsaBits) {
     return Invalid("RSA modulus size " + std::to_string(bits) + " bits is out of range");
   }
-  OsslParamBldPtr builder(OSSL_PARAM_BLD_new());
-  if (!builder || OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) != 1 ||
-      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) != 1) {
-    ERR_clear_error();
-    return Fail(ErrorCode::kInternal, "cannot build RSA parameters");
-  }
-  PASSKEY_RETURN_IF_ERROR(RsaPublicCheck(bn_n.get(), bn_e.get(), validation));
-  return FromData("RSA", builder.get());
+  PASSKEY_RETURN_IF_ERROR(RsaPublicCheck(n, e, validation));
+  std::uint8_t n_native[kMaxRsaBits / 8];
+  std::uint8_t e_native[8];
+  ToNativeBn(n, n_native);
+  ToNativeBn(e, e_native);
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_RSA_N, n_native, n.size()),
+      OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_RSA_E, e_native, e.size()),
+      OSSL_PARAM_construct_end()};
+  return FromDataRsa(params);
 }
 
 }  // namespace

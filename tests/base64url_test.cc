@@ -39,6 +39,23 @@ TEST(Base64UrlTest, RoundTripsRandomBytesOfEveryLengthUpTo64) {
   }
 }
 
+// The decoder reads four characters at a time and then the tail: a bad
+// character is found wherever it is, and the message names what it is.
+TEST(Base64UrlTest, RejectsABadCharacterAtEveryPosition) {
+  const std::string text = Base64UrlEncode(Bytes(32, 0x5a));  // 43 characters
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    for (const char bad : {'=', '+', '/', ' ', '\0', '\x80'}) {
+      std::string corrupted = text;
+      corrupted[i] = bad;
+      auto decoded = Base64UrlDecode(corrupted);
+      ASSERT_THAT(decoded, HasError(ErrorCode::kMalformedBase64Url)) << "at " << i;
+      EXPECT_EQ(decoded.error().message, bad == '=' ? "padding is not allowed in base64url"
+                                                    : "character outside the base64url alphabet")
+          << "at " << i;
+    }
+  }
+}
+
 TEST(Base64UrlTest, EncodesRfc4648TestVectorsWithoutPadding) {
   // RFC 4648 §10 vectors, padding stripped.
   EXPECT_EQ(Base64UrlEncode(AsBytes("")), "");

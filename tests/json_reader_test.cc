@@ -138,6 +138,23 @@ TEST(JsonReaderTest, AgreesWithNlohmannOnEdgeCases) {
   ExpectAgreement(many + "\"k\\u0034\\u0032\":0}");
 }
 
+// The string scanners read eight bytes at a time while none can be special
+// (a quote, a backslash, a control character or a byte >= 0x80): put each
+// kind of special byte at every offset of a long string, across word
+// boundaries, after runs of every length, and compare with nlohmann.
+TEST(JsonReaderTest, AgreesWithNlohmannOnSpecialBytesAtEveryOffset) {
+  const std::vector<std::string> specials = {"\"",     "\\\"",  "\\\\", "\\n", "\\u00e9", "\x1f",
+                                             "\x01",   "\t",      "\xc3\xa9", "\xe2\x82\xac", "\xff",
+                                             "\xc3",   "\x7f",    " ",        "\x20\x1f"};
+  for (std::size_t offset = 0; offset < 24; ++offset) {
+    for (const std::string& special : specials) {
+      const std::string body = std::string(offset, 'A') + special + std::string(17, 'B');
+      ExpectAgreement("{\"a\":\"" + body + "\",\"b\":[\"" + body + "\",1]}");
+      ExpectAgreement("[\"" + body + "\"]");
+    }
+  }
+}
+
 std::vector<std::string> CorpusInputs() {
   std::vector<std::string> inputs;
   const std::filesystem::path root = std::filesystem::path(PASSKEY_SOURCE_DIR) / "fuzz" / "corpus";
