@@ -104,6 +104,9 @@ install(FILES ${PROJECT_BINARY_DIR}/passkey.pc
 option(PASSKEY_INSTALL_TESTING
        "Install passkey::testing (software authenticator for tests) with the library" OFF)
 if(TARGET passkey_testing)
+  get_target_property(_passkey_testing_excluded passkey_testing EXCLUDE_FROM_ALL)
+endif()
+if(TARGET passkey_testing AND NOT _passkey_testing_excluded)
   set(_passkey_testing_all EXCLUDE_FROM_ALL)
   if(PASSKEY_INSTALL_TESTING)
     set(_passkey_testing_all "")

@@ -21,6 +21,27 @@ cmake -S . -B "$tsan_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build "$tsan_dir" -j "$jobs" --target concurrency_test
 TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1} "$tsan_dir/tests/concurrency_test"
 
+# Optimised builds with warnings as errors: the optimiser's flow analysis
+# raises warnings a Debug build never sees (-Warray-bounds, -Wrestrict, ...).
+# Library and CLI only, no tests, to keep CI time down: g++ and clang-14 in
+# Release (-O3), and the library alone with g++ at -O2 (RelWithDebInfo, the
+# default build type), where g++ 12 warns differently.
+release_builds=(
+  "gcc:g++:Release:passkey passkey_shared passkey_cli"
+  "clang-14:clang++-14:Release:passkey passkey_shared passkey_cli"
+  "gcc:g++:RelWithDebInfo:passkey"
+)
+for spec in "${release_builds[@]}"; do
+  IFS=: read -r cc cxx type targets <<<"$spec"
+  dir="build/werror-${cc}-${type,,}"
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" \
+    -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" -DPASSKEY_WERROR=ON \
+    -DPASSKEY_BUILD_TESTS=OFF -DPASSKEY_BUILD_BENCH=OFF -DPASSKEY_BUILD_EXAMPLES=OFF \
+    -DPASSKEY_ENABLE_INSTALL=OFF >/dev/null
+  # shellcheck disable=SC2086 # targets is a list
+  cmake --build "$dir" -j "$jobs" --target $targets
+done
+
 cmake -S . -B "$build_dir" -G Ninja \
   -DCMAKE_BUILD_TYPE="$build_type" \
   -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ \

@@ -8,8 +8,11 @@ A fenced code block preceded by the line
 must be an excerpt of that file (path relative to the repository root):
 every non-blank line of the block, stripped of indentation, appears in the
 file in the same order (lines of the file in between are allowed, so a
-snippet may leave out error handling). Exit 0 when every marked block
-holds, 1 otherwise (with the first line that was not found), 2 on usage.
+snippet may leave out error handling). Every ```cpp block must be marked
+(C++ in the README is always cut from examples/quickstart or another built
+file): an unmarked one fails. Exit 0 when every marked block holds and no
+C++ block is unmarked, 1 otherwise (with the first line that was not
+found), 2 on usage.
 
     python3 tools/readme_snippets.py README.md [more.md ...]
 """
@@ -18,6 +21,23 @@ import sys
 from pathlib import Path
 
 MARKER = re.compile(r"^<!-- snippet: (\S+) -->\s*$")
+# Fences whose language must come with a marker.
+MARKED_LANGUAGES = re.compile(r"^```\s*(cpp|c\+\+|cxx|cc)\s*$", re.IGNORECASE)
+
+
+def unmarked_blocks(text):
+    """Yields the line number (1-based) of each C++ block without a marker."""
+    lines = text.splitlines()
+    in_block = False
+    for i, line in enumerate(lines):
+        if not line.startswith("```"):
+            continue
+        if in_block:
+            in_block = False
+            continue
+        in_block = True
+        if MARKED_LANGUAGES.match(line) and (i == 0 or not MARKER.match(lines[i - 1])):
+            yield i + 1
 
 
 def blocks(text):
@@ -43,7 +63,11 @@ def blocks(text):
 def check(readme, root):
     failures = 0
     count = 0
-    for line_no, source, block in blocks(readme.read_text(encoding="utf-8")):
+    text = readme.read_text(encoding="utf-8")
+    for line_no in unmarked_blocks(text):
+        print("%s:%d: C++ block without a <!-- snippet: path --> marker" % (readme, line_no))
+        failures += 1
+    for line_no, source, block in blocks(text):
         count += 1
         if block is None:
             print("%s:%d: snippet marker for %s is not followed by a code block" %

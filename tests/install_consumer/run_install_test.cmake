@@ -4,6 +4,8 @@
 # cmake -DPASSKEY_BUILD_DIR=… -DCONSUMER_SOURCE_DIR=… -DWORK_DIR=… -DLIBDIR=…
 #       -DINCLUDEDIR=… -DCXX_COMPILER=… -DC_COMPILER=… -DGENERATOR=… [-DSANITIZE=…]
 #       [-DSHARED=ON: libpasskey.so was built]
+#       [-DQUICKSTART_SOURCE_DIR=…: default examples/quickstart of this
+#        checkout; configured, built and run when TESTING]
 #       [-DTESTING=ON: passkey_testing was built; its component is installed
 #        too and consumed] [-DINSTALL_TESTING=ON: PASSKEY_INSTALL_TESTING,
 #        so the default install must already hold it]
@@ -83,7 +85,9 @@ endif()
 set(env ${CMAKE_COMMAND} -E env
     "PKG_CONFIG_PATH=${prefix}/${LIBDIR}/pkgconfig"
     "LD_LIBRARY_PATH=${prefix}/${LIBDIR}")
-run(${env} ${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}" -B "${build}"
+# CMAKE_DISABLE_FIND_PACKAGE_nlohmann_json: a consumer of the static
+# library must not need nlohmann/json (header-only, private to passkey).
+set(consumer_args
     -G "${GENERATOR}"
     "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}"
     "-DCMAKE_C_COMPILER=${C_COMPILER}"
@@ -92,11 +96,14 @@ run(${env} ${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}" -B "${build}"
     "-DCMAKE_CXX_FLAGS=${flags}"
     "-DCMAKE_C_FLAGS=${flags}"
     "-DCMAKE_EXE_LINKER_FLAGS=${flags}"
+    -DCMAKE_DISABLE_FIND_PACKAGE_nlohmann_json=ON)
+run(${env} ${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}" -B "${build}" ${consumer_args}
     "-DCONSUMER_TESTING=${TESTING}")
 run(${env} ${CMAKE_COMMAND} --build "${build}")
 run(${env} "${build}/consumer_cmake")
 run(${env} "${build}/consumer_pkgconfig")
 run(${env} "${build}/consumer_c")
+run(${env} "${build}/consumer_c_pkgconfig")
 if(SHARED)
   run(${env} "${build}/consumer_c_shared")
   run(${env} "${build}/consumer_cxx_shared")
@@ -104,5 +111,18 @@ endif()
 if(TESTING)
   run(${env} "${build}/consumer_testing_cmake")
   run(${env} "${build}/consumer_testing_pkgconfig")
+endif()
+# examples/quickstart: the README's C++ code as a project of its own
+# (-Wall -Wextra -Werror), run: a full sign-up and sign-in round trip with
+# the software authenticator, which needs the testing component.
+if(TESTING)
+  if(NOT DEFINED QUICKSTART_SOURCE_DIR)
+    get_filename_component(QUICKSTART_SOURCE_DIR
+                           "${CMAKE_CURRENT_LIST_DIR}/../../examples/quickstart" ABSOLUTE)
+  endif()
+  run(${env} ${CMAKE_COMMAND} -S "${QUICKSTART_SOURCE_DIR}" -B "${WORK_DIR}/quickstart"
+      ${consumer_args})
+  run(${env} ${CMAKE_COMMAND} --build "${WORK_DIR}/quickstart")
+  run(${env} "${WORK_DIR}/quickstart/quickstart")
 endif()
 message(STATUS "install_consumer: find_package(passkey) and pkg-config passkey both work, from C++ and C")
