@@ -13,6 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.rp = passkey::fuzz::FuzzRelyingParty();
   options.challenge = passkey::fuzz::Challenge();
   options.user_verification = passkey::UserVerification::kPreferred;
+  options.now = 1'767'225'600;  // 2026-01-01: a fixed time keeps runs reproducible
   passkey::RegistrationResponse response;
   response.client_data_json = passkey::fuzz::ClientDataJson(provider, "webauthn.create");
   response.raw_id = provider.ConsumeBytes<std::uint8_t>(provider.ConsumeIntegralInRange<std::size_t>(1, 64));

@@ -195,6 +195,8 @@ Result<AuthenticationResult> VerifyAssertion(const AuthenticationOptions& option
   result.backup_state_changed = auth_data.backup_state != record.backup_state;
   result.attachment = response.attachment;
   result.now = options.now;
+  result.credential_id = response.raw_id;
+  result.user_handle = handle_present ? *response.user_handle : record.user_handle;
 
   // "If authData.signCount is nonzero or credentialRecord.signCount is
   // nonzero, then run the following sub-step: If authData.signCount is

@@ -25,6 +25,13 @@ using internal::Fail;
 Result<CredentialRecord> VerifyRegistration(const RegistrationOptions& options,
                                             const RegistrationResponse& response) {
   PASSKEY_RETURN_IF_ERROR(internal::ValidateOptions(options.rp, options.challenge));
+  // The record's createdAt, and the time attestation certificates must be
+  // valid at: the core never reads the clock, and a record without
+  // createdAt would be silently incomplete.
+  if (!options.now.has_value()) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "now is required (the record's createdAt and the attestation time)");
+  }
   if (options.user_handle.size() > internal::kMaxUserHandleBytes) {
     return Fail(ErrorCode::kInvalidArgument, "user_handle is longer than 64 bytes (user.id)");
   }

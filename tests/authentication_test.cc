@@ -270,6 +270,7 @@ TEST(SmallOrderKeyTest, RegistrationWithAnIdentityKeyIsRejected) {
   options.rp.ids = {kRpId};
   options.rp.origins = {kOrigin};
   options.challenge = Bytes(32, 0x17);
+  options.now = 1'700'000'000;
   testing::RegistrationParams params;
   params.rp_id = kRpId;
   params.origin = kOrigin;
@@ -297,6 +298,7 @@ TEST(RsaKeyEncodingTest, LeadingZeroInNOrEIsRejectedAtRegistrationAndFromARecord
   reg_options.rp.ids = {kRpId};
   reg_options.rp.origins = {kOrigin};
   reg_options.challenge = challenge;
+  reg_options.now = 1'700'000'000;
   testing::RegistrationParams reg_params;
   reg_params.rp_id = kRpId;
   reg_params.origin = kOrigin;

@@ -89,6 +89,7 @@ RegistrationOptions RegistrationOptionsFor(CoseAlgorithm alg,
   RegistrationOptions options;
   options.rp = ExampleRp();
   options.challenge = challenge;
+  options.now = 1'700'000'000;
   if (alg == CoseAlgorithm::kRs1) {
     options.allowed_algorithms = {CoseAlgorithm::kRs1};
     options.allow_sha1_attestation = true;

@@ -386,6 +386,12 @@ Result<AttestationPolicy> FillAttestationOptions(const json& vector, Attestation
     const Result<UnixSeconds> now = ParseTimestamp(time);
     if (!now.has_value()) return BadVector("currentTime is not ISO 8601: " + time);
     options->now = *now;
+  } else {
+    // SCHEMA.md: currentTime is "Present whenever an attestation certificate
+    // path is validated", so without it no check depends on the time; any
+    // fixed instant (2026-01-01) serves as the record's createdAt, which
+    // VerifyRegistration requires.
+    options->now = 1'767'225'600;
   }
   PASSKEY_ASSIGN_OR_RETURN(const std::vector<std::string> anchors,
                            GetStrings(vector, "trustAnchors"));

@@ -47,6 +47,13 @@ struct AuthenticationResult {
   bool sign_count_rollback = false;
   std::optional<Attachment> attachment;
   std::optional<UnixSeconds> now;   // copied from the options
+  // credential_id: the credential that signed (rawId, equal to the record's
+  // id), so the caller knows which record to update.
+  Bytes credential_id;
+  // user_handle: the account signed in to: the response's userHandle when
+  // it has one (checked against the record's), otherwise the record's
+  // user_handle; empty when neither knows it.
+  Bytes user_handle;
 };
 
 // VerifyAuthentication runs WebAuthn L3 §7.2 against `record` (the stored

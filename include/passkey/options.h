@@ -103,9 +103,8 @@ struct RegistrationOptions {
   bool allow_sha1_attestation = false;
   // now: the verification time. Stored as the record's createdAt, and the
   // time at which attestation certificates must be valid (and SafetyNet's
-  // timestampMs recent). The core never reads the clock: a response whose
-  // attestation carries certificates is rejected with kInvalidArgument when
-  // `now` is not set.
+  // timestampMs recent). Required: the core never reads the clock, and
+  // VerifyRegistration fails with kInvalidArgument when `now` is not set.
   std::optional<UnixSeconds> now;
 
   // --- Attestation trust (§7.1 "Assess the attestation trustworthiness") ---

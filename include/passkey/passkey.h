@@ -6,6 +6,7 @@
 #include <passkey/attestation_trust.h>
 #include <passkey/authentication.h>
 #include <passkey/bytes.h>
+#include <passkey/ceremony.h>
 #include <passkey/ceremony_options.h>
 #include <passkey/credential_record.h>
 #include <passkey/mds.h>

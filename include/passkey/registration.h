@@ -37,7 +37,8 @@ Result<RegistrationResponse> ParseRegistrationResponseJson(std::string_view json
 // VerifyRegistration runs every step of WebAuthn L3 §7.1 in order and, when
 // all pass, returns the new credential record (RP-side checks such as "is
 // this credential ID already registered" remain the caller's). Returns the
-// first failing check's code; see ErrorCode.
+// first failing check's code; see ErrorCode. kInvalidArgument when
+// options.now is not set (the record's createdAt).
 Result<CredentialRecord> VerifyRegistration(const RegistrationOptions& options,
                                             const RegistrationResponse& response);
 
