@@ -1,6 +1,10 @@
 #include <passkey/aaguid_catalog.h>
 
+#include <array>
+#include <cstdint>
 #include <cstdlib>
+#include <map>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -9,6 +13,12 @@
 #include "json_util.h"
 
 namespace passkey {
+
+// A sorted map: aaguids() lists it in order, and two keys that differ only
+// in the case of their text form (one AAGUID) collide.
+struct AaguidCatalog::Impl {
+  std::map<std::array<std::uint8_t, 16>, AuthenticatorInfo> entries;
+};
 
 namespace {
 
@@ -22,6 +32,26 @@ Unexpected Malformed(std::string why) {
 }
 
 }  // namespace
+
+// impl_ is null for an empty catalog (default-constructed or moved from):
+// readers treat null as empty, writers create it (Mutable).
+AaguidCatalog::AaguidCatalog() = default;
+AaguidCatalog::AaguidCatalog(const AaguidCatalog& other)
+    : impl_(other.impl_ == nullptr ? nullptr : std::make_unique<Impl>(*other.impl_)) {}
+AaguidCatalog& AaguidCatalog::operator=(const AaguidCatalog& other) {
+  if (this != &other) {
+    impl_ = other.impl_ == nullptr ? nullptr : std::make_unique<Impl>(*other.impl_);
+  }
+  return *this;
+}
+AaguidCatalog::AaguidCatalog(AaguidCatalog&& other) noexcept = default;
+AaguidCatalog& AaguidCatalog::operator=(AaguidCatalog&& other) noexcept = default;
+AaguidCatalog::~AaguidCatalog() = default;
+
+AaguidCatalog::Impl& AaguidCatalog::Mutable() {
+  if (impl_ == nullptr) impl_ = std::make_unique<Impl>();
+  return *impl_;
+}
 
 Result<AaguidCatalog> AaguidCatalog::FromJson(std::string_view json) {
   if (json.size() > kMaxCatalogBytes) {
@@ -57,7 +87,7 @@ Result<AaguidCatalog> AaguidCatalog::FromJson(std::string_view json) {
       if (icon != nullptr) *out = *icon;
     }
     // Keys differing only in case name the same AAGUID.
-    if (!catalog.entries_.emplace(aaguid->ToString(), std::move(info)).second) {
+    if (!catalog.Mutable().entries.emplace(aaguid->bytes, std::move(info)).second) {
       return Malformed(aaguid->ToString() + ": duplicate AAGUID");
     }
   }
@@ -70,11 +100,12 @@ const AaguidCatalog& AaguidCatalog::Embedded() {
   // parsing JSON: this runs in every cold process that needs a provider.
   static const AaguidCatalog* const kCatalog = [] {
     auto* catalog = new AaguidCatalog();
-    catalog->entries_.reserve(internal::kEmbeddedAaguidCount);
+    Impl& impl = catalog->Mutable();
     for (std::size_t i = 0; i < internal::kEmbeddedAaguidCount; ++i) {
       const internal::EmbeddedAaguidEntry& row = internal::kEmbeddedAaguids[i];
-      catalog->entries_.emplace(row.aaguid,
-                                AuthenticatorInfo{row.name, row.icon_light, row.icon_dark});
+      // The build checked every key: value() cannot abort here.
+      impl.entries.emplace(Aaguid::Parse(row.aaguid).value().bytes,
+                           AuthenticatorInfo{row.name, row.icon_light, row.icon_dark});
     }
     return catalog;
   }();
@@ -82,7 +113,9 @@ const AaguidCatalog& AaguidCatalog::Embedded() {
 }
 
 void AaguidCatalog::Merge(const AaguidCatalog& later) {
-  for (const auto& [key, info] : later.entries_) entries_[key] = info;
+  if (later.impl_ == nullptr || this == &later) return;
+  Impl& impl = Mutable();
+  for (const auto& [key, info] : later.impl_->entries) impl.entries[key] = info;
 }
 
 Status AaguidCatalog::Add(const Aaguid& aaguid, AuthenticatorInfo info) {
@@ -90,14 +123,26 @@ Status AaguidCatalog::Add(const Aaguid& aaguid, AuthenticatorInfo info) {
     return internal::Fail(ErrorCode::kInvalidArgument, "the all-zero AAGUID names no provider");
   }
   if (info.name.empty()) return internal::Fail(ErrorCode::kInvalidArgument, "empty name");
-  entries_[aaguid.ToString()] = std::move(info);
+  Mutable().entries[aaguid.bytes] = std::move(info);
   return OkStatus();
 }
 
 const AuthenticatorInfo* AaguidCatalog::Find(const Aaguid& aaguid) const {
-  if (aaguid.IsZero()) return nullptr;
-  auto it = entries_.find(aaguid.ToString());
-  return it == entries_.end() ? nullptr : &it->second;
+  if (aaguid.IsZero() || impl_ == nullptr) return nullptr;
+  auto it = impl_->entries.find(aaguid.bytes);
+  return it == impl_->entries.end() ? nullptr : &it->second;
+}
+
+std::size_t AaguidCatalog::size() const noexcept {
+  return impl_ == nullptr ? 0 : impl_->entries.size();
+}
+
+std::vector<Aaguid> AaguidCatalog::aaguids() const {
+  std::vector<Aaguid> out;
+  if (impl_ == nullptr) return out;
+  out.reserve(impl_->entries.size());
+  for (const auto& [key, info] : impl_->entries) out.push_back(Aaguid{key});
+  return out;
 }
 
 }  // namespace passkey

@@ -30,6 +30,15 @@ struct PreparedCredential::State {
 
 namespace {
 
+// AllowRs1: allow_rs1_credentials, or its deprecated former name
+// allow_sha1_attestation (honoured for one release).
+bool AllowRs1(const AuthenticationOptions& options) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  return options.allow_rs1_credentials || options.allow_sha1_attestation;
+#pragma GCC diagnostic pop
+}
+
 // VerifyAssertion: §7.2, shared by both VerifyAuthentication overloads.
 // `prepared_key` is the record's public key imported beforehand (a
 // PreparedCredential), or nullptr to parse and import record.public_key at
@@ -168,15 +177,15 @@ Result<AuthenticationResult> VerifyAssertion(const AuthenticationOptions& option
   std::optional<internal::PublicKey> imported;
   if (prepared_key == nullptr) {
     PASSKEY_ASSIGN_OR_RETURN(const std::int64_t alg, internal::CoseKeyAlgorithm(record.public_key));
-    PASSKEY_RETURN_IF_ERROR(internal::VerifyAlgorithmAllowed(alg, options.allowed_algorithms,
-                                                             options.allow_sha1_attestation));
+    PASSKEY_RETURN_IF_ERROR(internal::VerifyAlgorithmAllowed(
+        alg, options.allowed_algorithms, AllowRs1(options), "allow_rs1_credentials"));
     // The record's key passed the full check at registration (kStored).
     PASSKEY_ASSIGN_OR_RETURN(imported, internal::ImportCoseKey(record.public_key,
                                                                internal::KeyValidation::kStored));
   } else {
     PASSKEY_RETURN_IF_ERROR(internal::VerifyAlgorithmAllowed(
         static_cast<std::int64_t>(prepared_key->algorithm()), options.allowed_algorithms,
-        options.allow_sha1_attestation));
+        AllowRs1(options), "allow_rs1_credentials"));
   }
   const internal::PublicKey& key = prepared_key != nullptr ? *prepared_key : *imported;
   Bytes signed_data;

@@ -195,7 +195,7 @@ Status ReadAlgorithms(const json& value, std::string_view name, std::vector<Cose
 Status ReadUserVerification(const json& value, std::string_view name, UserVerification* out) {
   std::string text;
   if (Status read = ReadString(value, name, &text); !read.has_value()) return read;
-  const std::optional<UserVerification> parsed = ParseUserVerification(text);
+  const Result<UserVerification> parsed = ParseUserVerification(text);
   if (!parsed.has_value()) return WrongType(name, "\"required\", \"preferred\" or \"discouraged\"");
   *out = *parsed;
   return OkStatus();
@@ -259,6 +259,7 @@ struct VerifyConfig {
   std::vector<Bytes> allow_credentials;
   bool discoverable = false;
   bool allow_sign_count_rollback = false;
+  bool allow_rs1_credentials = false;
 };
 
 // AddPems adds each PEM string of `value` as anchors or CRLs.
@@ -342,6 +343,8 @@ constexpr VerifySpec kVerifyMembers[] = {
      [](const json& v, std::string_view n, VerifyConfig* c) {
        return ReadBool(v, n, &c->allow_sign_count_rollback);
      }},
+    {"allowRs1Credentials",
+     [](const json& v, std::string_view n, VerifyConfig* c) { return ReadBool(v, n, &c->allow_rs1_credentials); }},
 };
 
 UnixSeconds NowOrClock(const std::optional<UnixSeconds>& now) {
@@ -356,7 +359,6 @@ void FillCommon(const VerifyConfig& config, Options* options) {
   options->user_verification = config.user_verification;
   options->allowed_algorithms = config.allowed_algorithms;
   options->expected_types = config.expected_types;
-  options->allow_sha1_attestation = config.allow_sha1_attestation;
   options->user_handle = config.user_handle;
   options->now = NowOrClock(config.now);
 }
@@ -364,6 +366,7 @@ void FillCommon(const VerifyConfig& config, Options* options) {
 RegistrationOptions MakeRegistrationVerifyOptions(const VerifyConfig& config) {
   RegistrationOptions options;
   FillCommon(config, &options);
+  options.allow_sha1_attestation = config.allow_sha1_attestation;
   options.attestation_trust = config.has_trust ? &config.trust : nullptr;
   options.require_trusted_attestation = config.require_trusted_attestation;
   options.require_revocation_check = config.require_revocation_check;
@@ -378,6 +381,9 @@ RegistrationOptions MakeRegistrationVerifyOptions(const VerifyConfig& config) {
 AuthenticationOptions MakeAuthenticationVerifyOptions(const VerifyConfig& config) {
   AuthenticationOptions options;
   FillCommon(config, &options);
+  // allowSha1Attestation is the member's former name for authentication:
+  // still honoured.
+  options.allow_rs1_credentials = config.allow_rs1_credentials || config.allow_sha1_attestation;
   options.appid = config.appid;
   options.allow_credentials = config.allow_credentials;
   options.discoverable = config.discoverable;
@@ -431,7 +437,7 @@ Status ReadHints(const json& value, std::string_view name, std::vector<Credentia
   if (Status read = ReadStrings(value, name, &names); !read.has_value()) return read;
   std::vector<CredentialHint> hints;
   for (const std::string& text : names) {
-    const std::optional<CredentialHint> hint = ParseCredentialHint(text);
+    const Result<CredentialHint> hint = ParseCredentialHint(text);
     if (!hint.has_value()) {
       return WrongType(name, "an array of \"security-key\", \"client-device\" or \"hybrid\"");
     }
@@ -485,17 +491,16 @@ constexpr CreationSpec kCreationMembers[] = {
      [](const json& v, std::string_view n, CreationConfig* c) -> Status {
        std::string text;
        if (Status read = ReadString(v, n, &text); !read.has_value()) return read;
-       c->params.authenticator_attachment = ParseAttachment(text);
-       if (!c->params.authenticator_attachment.has_value()) {
-         return WrongType(n, "\"platform\" or \"cross-platform\"");
-       }
+       const Result<Attachment> attachment = ParseAttachment(text);
+       if (!attachment.has_value()) return WrongType(n, "\"platform\" or \"cross-platform\"");
+       c->params.authenticator_attachment = *attachment;
        return OkStatus();
      }},
     {"residentKey",
      [](const json& v, std::string_view n, CreationConfig* c) -> Status {
        std::string text;
        if (Status read = ReadString(v, n, &text); !read.has_value()) return read;
-       const std::optional<ResidentKeyRequirement> resident_key = ParseResidentKeyRequirement(text);
+       const Result<ResidentKeyRequirement> resident_key = ParseResidentKeyRequirement(text);
        if (!resident_key.has_value()) {
          return WrongType(n, "\"required\", \"preferred\" or \"discouraged\"");
        }
@@ -511,7 +516,7 @@ constexpr CreationSpec kCreationMembers[] = {
      [](const json& v, std::string_view n, CreationConfig* c) -> Status {
        std::string text;
        if (Status read = ReadString(v, n, &text); !read.has_value()) return read;
-       const std::optional<AttestationConveyance> attestation = ParseAttestationConveyance(text);
+       const Result<AttestationConveyance> attestation = ParseAttestationConveyance(text);
        if (!attestation.has_value()) {
          return WrongType(n, "\"none\", \"indirect\", \"direct\" or \"enterprise\"");
        }

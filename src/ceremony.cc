@@ -287,11 +287,12 @@ Status VerifyUserFlags(const AuthenticatorData& auth_data, UserVerification user
 }
 
 Status VerifyAlgorithmAllowed(std::int64_t alg, const std::vector<CoseAlgorithm>& allowed,
-                              bool allow_sha1) {
+                              bool allow_sha1, std::string_view sha1_option) {
   const bool is_sha1 = alg == static_cast<std::int64_t>(CoseAlgorithm::kRs1);
   if (allowed.empty()) {
     if (is_sha1 && !allow_sha1) {
-      return Fail(ErrorCode::kAlgorithmNotAllowed, "RS1 (SHA-1) keys need allow_sha1_attestation");
+      return Fail(ErrorCode::kAlgorithmNotAllowed,
+                  "RS1 (SHA-1) keys need " + std::string(sha1_option));
     }
     return OkStatus();
   }
@@ -303,7 +304,7 @@ Status VerifyAlgorithmAllowed(std::int64_t alg, const std::vector<CoseAlgorithm>
                 "algorithm " + std::to_string(alg) + " is not in the allowed list");
   }
   if (is_sha1 && !allow_sha1) {
-    return Fail(ErrorCode::kAlgorithmNotAllowed, "RS1 (SHA-1) keys need allow_sha1_attestation");
+    return Fail(ErrorCode::kAlgorithmNotAllowed, "RS1 (SHA-1) keys need " + std::string(sha1_option));
   }
   return OkStatus();
 }

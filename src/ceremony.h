@@ -44,9 +44,10 @@ Status VerifyUserFlags(const AuthenticatorData& auth_data, UserVerification user
                        bool require_user_present = true);
 
 // VerifyAlgorithmAllowed: `alg` is in `allowed` (empty = any supported but
-// RS1) and RS1 only with allow_sha1. Errors: kAlgorithmNotAllowed.
+// RS1) and RS1 only with allow_sha1; `sha1_option` names the option that
+// sets allow_sha1 in the error message. Errors: kAlgorithmNotAllowed.
 Status VerifyAlgorithmAllowed(std::int64_t alg, const std::vector<CoseAlgorithm>& allowed,
-                              bool allow_sha1);
+                              bool allow_sha1, std::string_view sha1_option);
 
 }  // namespace passkey::internal
 

@@ -239,30 +239,30 @@ std::string Serialize(const Json& json) {
 
 // The parsers invert the *Name tables above, so each spelling is written
 // once.
-std::optional<ResidentKeyRequirement> ParseResidentKeyRequirement(std::string_view name) noexcept {
+Result<ResidentKeyRequirement> ParseResidentKeyRequirement(std::string_view name) {
   for (const ResidentKeyRequirement value :
        {ResidentKeyRequirement::kDiscouraged, ResidentKeyRequirement::kPreferred,
         ResidentKeyRequirement::kRequired}) {
     if (ResidentKeyName(value) == name) return value;
   }
-  return std::nullopt;
+  return Unexpected(ErrorCode::kInvalidArgument, "residentKey must be discouraged, preferred or required");
 }
 
-std::optional<AttestationConveyance> ParseAttestationConveyance(std::string_view name) noexcept {
+Result<AttestationConveyance> ParseAttestationConveyance(std::string_view name) {
   for (const AttestationConveyance value :
        {AttestationConveyance::kNone, AttestationConveyance::kIndirect,
         AttestationConveyance::kDirect, AttestationConveyance::kEnterprise}) {
     if (AttestationName(value) == name) return value;
   }
-  return std::nullopt;
+  return Unexpected(ErrorCode::kInvalidArgument, "attestation must be none, indirect, direct or enterprise");
 }
 
-std::optional<CredentialHint> ParseCredentialHint(std::string_view name) noexcept {
+Result<CredentialHint> ParseCredentialHint(std::string_view name) {
   for (const CredentialHint value :
        {CredentialHint::kSecurityKey, CredentialHint::kClientDevice, CredentialHint::kHybrid}) {
     if (HintName(value) == name) return value;
   }
-  return std::nullopt;
+  return Unexpected(ErrorCode::kInvalidArgument, "hint must be security-key, client-device or hybrid");
 }
 
 std::vector<CoseAlgorithm> SupportedAlgorithms(bool include_rs1) {

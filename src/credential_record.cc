@@ -92,8 +92,9 @@ std::string CredentialRecordToJson(const CredentialRecord& record) {
 }
 
 Result<CredentialRecord> CredentialRecordFromJson(std::string_view text) {
-  if (text.size() > internal::kMaxCredentialRecordBytes) {
-    return Malformed("credential record larger than the limit");
+  if (text.size() > kMaxCredentialRecordJsonBytes) {
+    return Malformed("credential record JSON is " + std::to_string(text.size()) +
+                     " bytes, over kMaxCredentialRecordJsonBytes (256 KiB)");
   }
   json in;
   std::string why;
@@ -151,8 +152,9 @@ Result<CredentialRecord> CredentialRecordFromJson(std::string_view text) {
       PASSKEY_ASSIGN_OR_RETURN(record.backup_state, BoolMember(value, "backupState"));
     } else if (key == "attachment") {
       if (!value.is_string()) return Malformed("attachment is not a string");
-      record.attachment = ParseAttachment(value.get_ref<const std::string&>());
-      if (!record.attachment.has_value()) return Malformed("attachment has an unknown value");
+      const Result<Attachment> attachment = ParseAttachment(value.get_ref<const std::string&>());
+      if (!attachment.has_value()) return Malformed("attachment has an unknown value");
+      record.attachment = *attachment;
     } else if (key == "aaguid") {
       if (!value.is_string()) return Malformed("aaguid is not a string");
       auto aaguid = Aaguid::Parse(value.get_ref<const std::string&>());

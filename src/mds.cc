@@ -2,7 +2,10 @@
 // "Metadata BLOB object processing rules"), payload entries, status policy.
 #include <passkey/mds.h>
 
+#include <array>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <limits>
 #include <optional>
 #include <string>
@@ -224,12 +227,31 @@ const MdsStatusReport* MdsEntry::LatestStatusReport(UnixSeconds now) const {
   return latest;
 }
 
+struct MdsBlob::Data {
+  std::uint64_t number = 0;
+  std::string next_update;
+  UnixSeconds next_update_time = 0;
+  std::string legal_header;
+  bool revocation_checked = false;
+  std::vector<MdsEntry> entries;
+  std::map<std::array<std::uint8_t, 16>, std::size_t> by_aaguid;  // → entries index
+};
+
+MdsBlob::MdsBlob(std::shared_ptr<const Data> data) noexcept : data_(std::move(data)) {}
+
+std::uint64_t MdsBlob::number() const noexcept { return data_->number; }
+const std::string& MdsBlob::next_update() const noexcept { return data_->next_update; }
+const std::string& MdsBlob::legal_header() const noexcept { return data_->legal_header; }
+bool MdsBlob::revocation_checked() const noexcept { return data_->revocation_checked; }
+bool MdsBlob::stale(UnixSeconds now) const noexcept { return now >= data_->next_update_time; }
+const std::vector<MdsEntry>& MdsBlob::entries() const noexcept { return data_->entries; }
+
 Result<MdsBlob> MdsBlob::Verify(std::string_view jwt, const AttestationTrust& roots,
                                 const MdsVerifyOptions& options) {
   if (!options.now.has_value()) {
     return Fail(ErrorCode::kInvalidArgument, "mds: MdsVerifyOptions::now must be set");
   }
-  if (roots.impl().anchors.empty()) {
+  if (internal::TrustImplOf(roots).anchors.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "mds: no root certificate to verify the BLOB with");
   }
   if (jwt.size() > kMaxBlobBytes) {
@@ -277,7 +299,7 @@ Result<MdsBlob> MdsBlob::Verify(std::string_view jwt, const AttestationTrust& ro
     // The trust anchor signs the BLOB itself: the first root that verifies
     // the signature (and is valid at `now`) is the signer.
     Status last = Fail(ErrorCode::kMdsSignatureInvalid, "mds: no root verifies the signature");
-    for (const internal::X509Ptr& root : roots.impl().anchors) {
+    for (const internal::X509Ptr& root : internal::TrustImplOf(roots).anchors) {
       const Status verified = internal::VerifyJwsSignature(jws, root.get(), false, kJwsCaps);
       if (!verified.has_value()) {
         last = verified;
@@ -303,15 +325,15 @@ Result<MdsBlob> MdsBlob::Verify(std::string_view jwt, const AttestationTrust& ro
   // The payload (MetadataBLOBPayload), parsed only now that it is signed.
   PASSKEY_ASSIGN_OR_RETURN(const nlohmann::json payload,
                            internal::ParseJwsPayload(jws, kJwsCaps));
-  MdsBlob blob;
-  blob.revocation_checked_ = revocation_checked;
+  auto data = std::make_shared<Data>();
+  data->revocation_checked = revocation_checked;
   // "no: The serial number of this metadata BLOB Payload. Serial numbers
   //  MUST be consecutive and strictly monotonic increasing."
   const auto no = payload.find("no");
   const std::optional<std::uint64_t> number =
       no == payload.end() ? std::nullopt : internal::JsonUint64(*no);
   if (!number.has_value()) return Malformed("payload lacks a non-negative 64-bit integer no");
-  blob.number_ = *number;
+  data->number = *number;
   // "nextUpdate: ISO-8601 formatted date when the next update will be
   //  provided at latest."
   PASSKEY_ASSIGN_OR_RETURN(const std::optional<std::string> next_update,
@@ -321,17 +343,17 @@ Result<MdsBlob> MdsBlob::Verify(std::string_view jwt, const AttestationTrust& ro
   if (!next_update_time.has_value()) {
     return Malformed("payload nextUpdate is missing or not a YYYY-MM-DD date");
   }
-  blob.next_update_ = *next_update;
-  blob.next_update_time_ = *next_update_time;
+  data->next_update = *next_update;
+  data->next_update_time = *next_update_time;
   PASSKEY_ASSIGN_OR_RETURN(const std::optional<std::string> legal_header,
                            OptionalString(payload, "legalHeader", "payload."));
-  blob.legal_header_ = legal_header.value_or(std::string());
+  data->legal_header = legal_header.value_or(std::string());
 
   // "It SHOULD also ignore the file if its number (no) is less or equal to
   //  the number of the last Metadata BLOB object cached locally."
-  if (options.last_number.has_value() && blob.number_ <= *options.last_number) {
+  if (options.last_number.has_value() && data->number <= *options.last_number) {
     return Fail(ErrorCode::kMdsRollback,
-                "mds: BLOB no " + std::to_string(blob.number_) +
+                "mds: BLOB no " + std::to_string(data->number) +
                     " is not greater than the last accepted " +
                     std::to_string(*options.last_number));
   }
@@ -341,29 +363,29 @@ Result<MdsBlob> MdsBlob::Verify(std::string_view jwt, const AttestationTrust& ro
   if (entries == payload.end() || !entries->is_array()) {
     return Malformed("payload entries is missing or not an array");
   }
-  blob.entries_.reserve(entries->size());
+  data->entries.reserve(entries->size());
   for (std::size_t i = 0; i < entries->size(); ++i) {
     PASSKEY_ASSIGN_OR_RETURN(MdsEntry entry, ParseEntry((*entries)[i], i));
     if (entry.aaguid.has_value()) {
       // One entry per authenticator model: two would make its status
       // ambiguous.
-      if (!blob.by_aaguid_.emplace(entry.aaguid->bytes, blob.entries_.size()).second) {
+      if (!data->by_aaguid.emplace(entry.aaguid->bytes, data->entries.size()).second) {
         return Malformed("two entries for AAGUID " + entry.aaguid->ToString());
       }
     }
-    blob.entries_.push_back(std::move(entry));
+    data->entries.push_back(std::move(entry));
   }
-  return blob;
+  return MdsBlob(std::move(data));
 }
 
 const MdsEntry* MdsBlob::Find(const Aaguid& aaguid) const {
-  const auto it = by_aaguid_.find(aaguid.bytes);
-  return it == by_aaguid_.end() ? nullptr : &entries_[it->second];
+  const auto it = data_->by_aaguid.find(aaguid.bytes);
+  return it == data_->by_aaguid.end() ? nullptr : &data_->entries[it->second];
 }
 
 AaguidCatalog MdsBlob::ToCatalog() const {
   AaguidCatalog catalog;
-  for (const MdsEntry& entry : entries_) {
+  for (const MdsEntry& entry : data_->entries) {
     if (!entry.aaguid.has_value() || entry.aaguid->IsZero() || entry.description.empty()) {
       continue;
     }
@@ -376,7 +398,7 @@ AaguidCatalog MdsBlob::ToCatalog() const {
 
 Status MdsBlob::AddAttestationRoots(AttestationTrust* trust) const {
   if (trust == nullptr) return Fail(ErrorCode::kInvalidArgument, "mds: trust is null");
-  for (const MdsEntry& entry : entries_) {
+  for (const MdsEntry& entry : data_->entries) {
     if (!entry.aaguid.has_value()) continue;
     for (const Bytes& der : entry.attestation_root_certificates) {
       PASSKEY_RETURN_IF_ERROR(trust->AddAnchorDer(der, *entry.aaguid));

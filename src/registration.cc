@@ -95,8 +95,8 @@ Result<CredentialRecord> VerifyRegistration(const RegistrationOptions& options,
     return Fail(ErrorCode::kMalformedResponse,
                 "response.publicKeyAlgorithm differs from the credential key's alg");
   }
-  PASSKEY_RETURN_IF_ERROR(internal::VerifyAlgorithmAllowed(alg, options.allowed_algorithms,
-                                                           options.allow_sha1_attestation));
+  PASSKEY_RETURN_IF_ERROR(internal::VerifyAlgorithmAllowed(
+      alg, options.allowed_algorithms, options.allow_sha1_attestation, "allow_sha1_attestation"));
   PASSKEY_ASSIGN_OR_RETURN(const internal::PublicKey credential_key,
                            internal::ImportCoseKey(attested.credential_public_key));
 

@@ -52,8 +52,9 @@ struct Members {
 // ParseTopLevel validates the text strictly (internal::ValidateJson accepts
 // exactly what ParseJsonStrict does) and returns the top-level object.
 Result<JsonValue> ParseTopLevel(std::string_view text) {
-  if (text.size() > internal::kMaxResponseJsonBytes) {
-    return Malformed("response JSON larger than the limit");
+  if (text.size() > kMaxResponseJsonBytes) {
+    return Malformed("response JSON is " + std::to_string(text.size()) +
+                     " bytes, over kMaxResponseJsonBytes (1 MiB)");
   }
   JsonValue value;
   const char* why = nullptr;
@@ -127,7 +128,8 @@ Result<CommonMembers> ParseCommon(const JsonValue& top) {
   if (attachment.has_value() && !attachment->is_null()) {
     if (!attachment->is_string()) return Malformed("authenticatorAttachment is not a string");
     // Unknown values are ignored, as WebAuthn asks of enumerations.
-    out.attachment = ParseAttachment(internal::DecodeJsonString(*attachment));
+    const Result<Attachment> parsed = ParseAttachment(internal::DecodeJsonString(*attachment));
+    if (parsed.has_value()) out.attachment = *parsed;
   }
   return out;
 }

@@ -91,6 +91,14 @@ bool ErrorCodeFromName(std::string_view name, ErrorCode* out) noexcept {
   return false;
 }
 
+Result<ErrorCode> ParseErrorCode(std::string_view name) {
+  ErrorCode code = ErrorCode::kInternal;
+  if (!ErrorCodeFromName(name, &code)) {
+    return Unexpected(ErrorCode::kInvalidArgument, "not an ErrorCode name");
+  }
+  return code;
+}
+
 namespace detail {
 void AbortBadResultAccess(bool wanted_value) noexcept {
   std::fputs(wanted_value ? "passkey: value() called on a failed Result\n"

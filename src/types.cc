@@ -1,5 +1,11 @@
 #include <passkey/types.h>
 
+#include <passkey/ceremony_options.h>
+
+#include <charconv>
+#include <cstdint>
+#include <string>
+
 namespace passkey {
 
 std::string_view CoseAlgorithmName(CoseAlgorithm alg) noexcept {
@@ -25,6 +31,25 @@ bool IsSupportedAlgorithm(CoseAlgorithm alg) noexcept {
   return CoseAlgorithmName(alg) != "unknown";
 }
 
+Result<CoseAlgorithm> ParseCoseAlgorithm(std::string_view text) {
+  for (const CoseAlgorithm alg : SupportedAlgorithms(/*include_rs1=*/true)) {
+    if (CoseAlgorithmName(alg) == text) return alg;
+  }
+  std::int32_t number = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, number);
+  if (text.empty() || ec != std::errc() || ptr != end) {
+    return Unexpected(ErrorCode::kInvalidArgument,
+                      "not a COSE algorithm name (ES256, EdDSA, ...) or number (-7)");
+  }
+  const auto alg = static_cast<CoseAlgorithm>(number);
+  if (!IsSupportedAlgorithm(alg)) {
+    return Unexpected(ErrorCode::kUnsupportedAlgorithm,
+                      "COSE algorithm " + std::to_string(number) + " is not supported");
+  }
+  return alg;
+}
+
 std::string_view DeviceTypeName(DeviceType type) noexcept {
   return type == DeviceType::kMultiDevice ? "multiDevice" : "singleDevice";
 }
@@ -33,17 +58,18 @@ std::string_view AttachmentName(Attachment attachment) noexcept {
   return attachment == Attachment::kPlatform ? "platform" : "cross-platform";
 }
 
-std::optional<Attachment> ParseAttachment(std::string_view name) noexcept {
+Result<Attachment> ParseAttachment(std::string_view name) {
   if (name == "platform") return Attachment::kPlatform;
   if (name == "cross-platform") return Attachment::kCrossPlatform;
-  return std::nullopt;
+  return Unexpected(ErrorCode::kInvalidArgument, "attachment must be platform or cross-platform");
 }
 
-std::optional<UserVerification> ParseUserVerification(std::string_view name) noexcept {
+Result<UserVerification> ParseUserVerification(std::string_view name) {
   if (name == "required") return UserVerification::kRequired;
   if (name == "preferred") return UserVerification::kPreferred;
   if (name == "discouraged") return UserVerification::kDiscouraged;
-  return std::nullopt;
+  return Unexpected(ErrorCode::kInvalidArgument,
+                    "user verification must be required, preferred or discouraged");
 }
 
 }  // namespace passkey

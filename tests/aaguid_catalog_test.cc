@@ -21,8 +21,9 @@ Aaguid MustParse(std::string_view text) {
 TEST(AaguidCatalogTest, EmbeddedHasAtLeastFortyEntriesAndAllResolve) {
   const AaguidCatalog& catalog = AaguidCatalog::Embedded();
   EXPECT_GE(catalog.size(), 40u);
-  for (const auto& [key, info] : catalog.entries()) {
-    const AuthenticatorInfo* found = catalog.Find(MustParse(key));
+  for (const Aaguid& aaguid : catalog.aaguids()) {
+    const std::string key = aaguid.ToString();
+    const AuthenticatorInfo* found = catalog.Find(aaguid);
     ASSERT_NE(found, nullptr) << key;
     EXPECT_FALSE(found->name.empty()) << key;
     EXPECT_EQ(found->icon_light.rfind("data:image/svg+xml;base64,", 0), 0u) << key;
@@ -40,10 +41,11 @@ TEST(AaguidCatalogTest, EmbeddedTableEqualsTheJsonItIsCompiledFrom) {
   ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
   const AaguidCatalog& embedded = AaguidCatalog::Embedded();
   ASSERT_EQ(embedded.size(), loaded->size());
-  for (const auto& [key, info] : loaded->entries()) {
-    const AuthenticatorInfo* found = embedded.Find(MustParse(key));
-    ASSERT_NE(found, nullptr) << key;
-    EXPECT_EQ(*found, info) << key;
+  EXPECT_EQ(embedded.aaguids(), loaded->aaguids());
+  for (const Aaguid& aaguid : loaded->aaguids()) {
+    const AuthenticatorInfo* found = embedded.Find(aaguid);
+    ASSERT_NE(found, nullptr) << aaguid.ToString();
+    EXPECT_EQ(*found, *loaded->Find(aaguid)) << aaguid.ToString();
   }
 }
 
@@ -178,8 +180,9 @@ TEST(AaguidCatalogTest, SharedCommunityListLoadsAndResolves) {
   ASSERT_TRUE(catalog.has_value()) << catalog.error().message;
   EXPECT_GT(catalog->size(), 100u);
   std::size_t with_icons = 0;
-  for (const auto& [key, info] : catalog->entries()) {
-    const AuthenticatorInfo* found = catalog->Find(MustParse(key));
+  for (const Aaguid& aaguid : catalog->aaguids()) {
+    const std::string key = aaguid.ToString();
+    const AuthenticatorInfo* found = catalog->Find(aaguid);
     ASSERT_NE(found, nullptr) << key;
     EXPECT_FALSE(found->name.empty());
     if (!found->icon_light.empty() && !found->icon_dark.empty()) {
@@ -194,8 +197,9 @@ TEST(AaguidCatalogTest, SharedCommunityListLoadsAndResolves) {
   merged.Merge(*catalog);
   EXPECT_GE(merged.size(), catalog->size());
   // Every AAGUID we embed is a public fact: it is in the community list.
-  for (const auto& [key, info] : AaguidCatalog::Embedded().entries()) {
-    EXPECT_NE(catalog->Find(MustParse(key)), nullptr) << key << " " << info.name;
+  for (const Aaguid& aaguid : AaguidCatalog::Embedded().aaguids()) {
+    EXPECT_NE(catalog->Find(aaguid), nullptr)
+        << aaguid.ToString() << " " << AaguidCatalog::Embedded().Find(aaguid)->name;
   }
 }
 

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -317,6 +318,34 @@ TEST_F(CApiTest, AuthenticationErrorsHaveExactCodes) {
   EXPECT_EQ(VerifyAuthentication("[]", "{", "{").code, "invalid_argument");
   EXPECT_EQ(VerifyAuthentication(Options(0x22).dump(), "{", "{").code, "malformed_credential_record");
   EXPECT_EQ(VerifyRegistration("[]", "{").code, "invalid_argument");
+}
+
+// allowRs1Credentials admits a stored RS1 key at authentication;
+// allowSha1Attestation, its former name there, still does.
+TEST_F(CApiTest, Rs1CredentialNeedsAllowRs1CredentialsOrItsFormerName) {
+  const std::optional<std::string> text = test::ReadFile(test::TestdataPath("generated/authentication.json"));
+  ASSERT_TRUE(text.has_value());
+  const json vectors = json::parse(*text)["vectors"];
+  const auto vector = std::find_if(vectors.begin(), vectors.end(),
+                                   [](const json& v) { return v["id"] == "passkey/auth/rs1"; });
+  ASSERT_NE(vector, vectors.end());
+  json options = {{"rpIds", {(*vector)["rpId"]}},
+                  {"origins", (*vector)["origins"]},
+                  {"challenge", (*vector)["challenge"]},
+                  {"allowedAlgorithms", (*vector)["supportedAlgorithms"]},
+                  {"now", kNow}};
+  const std::string record = (*vector)["credential"].dump();
+  const std::string response = (*vector)["response"].dump();
+  EXPECT_EQ(VerifyAuthentication(options.dump(), record, response).code, "algorithm_not_allowed");
+  options["allowRs1Credentials"] = false;
+  EXPECT_EQ(VerifyAuthentication(options.dump(), record, response).code, "algorithm_not_allowed");
+  options["allowRs1Credentials"] = true;
+  const Call allowed = VerifyAuthentication(options.dump(), record, response);
+  EXPECT_EQ(allowed.rc, 0) << allowed.code << ": " << allowed.message;
+  options.erase("allowRs1Credentials");
+  options["allowSha1Attestation"] = true;
+  const Call former_name = VerifyAuthentication(options.dump(), record, response);
+  EXPECT_EQ(former_name.rc, 0) << former_name.code << ": " << former_name.message;
 }
 
 TEST_F(CApiTest, BadOptionsAreInvalidArgument) {

@@ -612,7 +612,7 @@ TEST_P(OptionsRoundTripTest, RegisterAndAuthenticateWithIssuedOptions) {
   auth_verify.rp = reg_verify.rp;
   auth_verify.challenge = auth_issued->challenge;
   auth_verify.allowed_algorithms = creation.algorithms;
-  auth_verify.allow_sha1_attestation = sha1;
+  auth_verify.allow_rs1_credentials = sha1;
   auth_verify.now = kNow + 20;
   Result<AuthenticationResponse> auth_response = ParseAuthenticationResponseJson(*auth_json);
   ASSERT_THAT(auth_response, IsOk());
@@ -639,22 +639,28 @@ INSTANTIATE_TEST_SUITE_P(EverySupportedAlgorithm, OptionsRoundTripTest,
 namespace passkey {
 namespace {
 
+// ValueOf: the parsed value, or nullopt on failure (Result has no ==).
+template <class T>
+std::optional<T> ValueOf(const Result<T>& result) {
+  return result.has_value() ? std::optional<T>(*result) : std::nullopt;
+}
+
 // The parsers read back exactly what MakeRegistrationOptions /
 // MakeAuthenticationOptions write, and nothing else.
 TEST(CeremonyOptionsParseTest, EnumParsersAcceptTheSpecSpellingsOnly) {
-  EXPECT_EQ(ParseResidentKeyRequirement("required"), ResidentKeyRequirement::kRequired);
-  EXPECT_EQ(ParseResidentKeyRequirement("preferred"), ResidentKeyRequirement::kPreferred);
-  EXPECT_EQ(ParseResidentKeyRequirement("discouraged"), ResidentKeyRequirement::kDiscouraged);
-  EXPECT_EQ(ParseResidentKeyRequirement("Required"), std::nullopt);
-  EXPECT_EQ(ParseAttestationConveyance("none"), AttestationConveyance::kNone);
-  EXPECT_EQ(ParseAttestationConveyance("indirect"), AttestationConveyance::kIndirect);
-  EXPECT_EQ(ParseAttestationConveyance("direct"), AttestationConveyance::kDirect);
-  EXPECT_EQ(ParseAttestationConveyance("enterprise"), AttestationConveyance::kEnterprise);
-  EXPECT_EQ(ParseAttestationConveyance(""), std::nullopt);
-  EXPECT_EQ(ParseCredentialHint("security-key"), CredentialHint::kSecurityKey);
-  EXPECT_EQ(ParseCredentialHint("client-device"), CredentialHint::kClientDevice);
-  EXPECT_EQ(ParseCredentialHint("hybrid"), CredentialHint::kHybrid);
-  EXPECT_EQ(ParseCredentialHint("usb"), std::nullopt);
+  EXPECT_EQ(ValueOf(ParseResidentKeyRequirement("required")), ResidentKeyRequirement::kRequired);
+  EXPECT_EQ(ValueOf(ParseResidentKeyRequirement("preferred")), ResidentKeyRequirement::kPreferred);
+  EXPECT_EQ(ValueOf(ParseResidentKeyRequirement("discouraged")), ResidentKeyRequirement::kDiscouraged);
+  EXPECT_THAT(ParseResidentKeyRequirement("Required"), HasError(ErrorCode::kInvalidArgument));
+  EXPECT_EQ(ValueOf(ParseAttestationConveyance("none")), AttestationConveyance::kNone);
+  EXPECT_EQ(ValueOf(ParseAttestationConveyance("indirect")), AttestationConveyance::kIndirect);
+  EXPECT_EQ(ValueOf(ParseAttestationConveyance("direct")), AttestationConveyance::kDirect);
+  EXPECT_EQ(ValueOf(ParseAttestationConveyance("enterprise")), AttestationConveyance::kEnterprise);
+  EXPECT_THAT(ParseAttestationConveyance(""), HasError(ErrorCode::kInvalidArgument));
+  EXPECT_EQ(ValueOf(ParseCredentialHint("security-key")), CredentialHint::kSecurityKey);
+  EXPECT_EQ(ValueOf(ParseCredentialHint("client-device")), CredentialHint::kClientDevice);
+  EXPECT_EQ(ValueOf(ParseCredentialHint("hybrid")), CredentialHint::kHybrid);
+  EXPECT_THAT(ParseCredentialHint("usb"), HasError(ErrorCode::kInvalidArgument));
 }
 
 }  // namespace

@@ -408,8 +408,10 @@ TEST_F(CliMdsTest, CommunityListViaCatalog) {
   ASSERT_TRUE(community.has_value());
   // Entries the community list has and the built-in catalog does not.
   int checked = 0;
-  for (const auto& [uuid, info] : community->entries()) {
-    if (AaguidCatalog::Embedded().Find(*Aaguid::Parse(uuid)) != nullptr) continue;
+  for (const Aaguid& aaguid : community->aaguids()) {
+    if (AaguidCatalog::Embedded().Find(aaguid) != nullptr) continue;
+    const std::string uuid = aaguid.ToString();
+    const AuthenticatorInfo& info = *community->Find(aaguid);
     const RunResult run = Run({"aaguid", uuid, "--catalog", path});
     ASSERT_EQ(run.exit_code, 0) << uuid << run.err;
     const json out = ParseOutput(run);

@@ -196,6 +196,33 @@ TEST(CredentialRecordTest, AcceptsMaximumSignCount) {
   EXPECT_EQ(parsed->sign_count, 4294967295u);
 }
 
+// --- Size limit -------------------------------------------------------------------
+
+static_assert(kMaxCredentialRecordJsonBytes == 256 * 1024);
+
+// RecordOfSize: a minimal record padded (an ignored member) to `size` bytes.
+std::string RecordOfSize(std::size_t size) {
+  std::string text = Minimal(R"("label":"")");
+  const std::size_t at = text.find(R"("label":")") + 9;
+  text.insert(at, size - text.size(), 'a');
+  return text;
+}
+
+TEST(CredentialRecordTest, AcceptsExactlyTheSizeLimit) {
+  const std::string text = RecordOfSize(kMaxCredentialRecordJsonBytes);
+  ASSERT_EQ(text.size(), kMaxCredentialRecordJsonBytes);
+  EXPECT_THAT(CredentialRecordFromJson(text), IsOk());
+}
+
+TEST(CredentialRecordTest, RejectsOneByteOverTheSizeLimit) {
+  const std::string text = RecordOfSize(kMaxCredentialRecordJsonBytes + 1);
+  ASSERT_EQ(text.size(), kMaxCredentialRecordJsonBytes + 1);
+  const Result<CredentialRecord> parsed = CredentialRecordFromJson(text);
+  EXPECT_THAT(parsed, HasError(ErrorCode::kMalformedCredentialRecord));
+  EXPECT_EQ(parsed.error().message,
+            "credential record JSON is 262145 bytes, over kMaxCredentialRecordJsonBytes (256 KiB)");
+}
+
 // --- Device type ------------------------------------------------------------------
 
 struct DeviceTypeCase {

@@ -5,7 +5,9 @@
 #include <passkey/passkey.h>
 
 #include <cstdio>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -51,6 +53,23 @@ int main() {
 
   auto parsed = passkey::CredentialRecordFromJson(passkey::CredentialRecordToJson(record));
   Check(parsed.has_value() && parsed->id == record.id, "record JSON round trip");
+
+  // Issue #20's additions: ErrorCode streams as its name, ParseCoseAlgorithm,
+  // the catalog listed by AAGUID, Result's std::expected members.
+  std::ostringstream stream;
+  stream << passkey::ErrorCode::kChallengeMismatch;
+  Check(stream.str() == "challenge_mismatch", "operator<<(ErrorCode)");
+  Check(passkey::ParseCoseAlgorithm("ES256").value_or(passkey::CoseAlgorithm::kRs1) ==
+            passkey::CoseAlgorithm::kEs256,
+        "ParseCoseAlgorithm(ES256)");
+  const std::vector<passkey::Aaguid> aaguids = passkey::AaguidCatalog::Embedded().aaguids();
+  Check(!aaguids.empty() && passkey::AaguidCatalog::Embedded().Find(aaguids.front()) != nullptr,
+        "AaguidCatalog::aaguids()");
+  passkey::Result<std::string> name =
+      passkey::ParseUserVerification("preferred").transform([](passkey::UserVerification) {
+        return std::string("preferred");
+      });
+  Check(name.value_or("") == "preferred", "Result::transform");
 
   if (failures != 0)
     return 1;

@@ -522,26 +522,32 @@ TEST(ResponseJsonTest, PublicKeyAlgorithmMustBeAnInt64) {
   }
 }
 
+static_assert(kMaxResponseJsonBytes == 1024 * 1024);
+
 TEST(ResponseJsonTest, AcceptsExactlyOneMebibyte) {
   json reg = Registration();
   reg["pad"] = "";
   std::string text = reg.dump();
   const std::size_t at = text.find("\"pad\":\"") + 7;
-  text.insert(at, internal::kMaxResponseJsonBytes - text.size(), 'a');
-  ASSERT_EQ(text.size(), internal::kMaxResponseJsonBytes);
+  text.insert(at, kMaxResponseJsonBytes - text.size(), 'a');
+  ASSERT_EQ(text.size(), kMaxResponseJsonBytes);
   EXPECT_THAT(ParseRegistrationResponseJson(text), IsOk());
 }
 
 TEST(ResponseJsonTest, RejectsMoreThanOneMebibyte) {
   json reg = Registration();
-  reg["response"]["attestationObject"] = std::string(internal::kMaxResponseJsonBytes, 'A');
+  reg["response"]["attestationObject"] = std::string(kMaxResponseJsonBytes, 'A');
   EXPECT_THAT(ParseReg(reg), HasError(ErrorCode::kMalformedResponse));
   json pad = Authentication();
   pad["pad"] = "";
   std::string text = pad.dump();
-  text.insert(text.find("\"pad\":\"") + 7, internal::kMaxResponseJsonBytes + 1 - text.size(), 'a');
-  ASSERT_EQ(text.size(), internal::kMaxResponseJsonBytes + 1);
-  EXPECT_THAT(ParseAuthenticationResponseJson(text), HasError(ErrorCode::kMalformedResponse));
+  text.insert(text.find("\"pad\":\"") + 7, kMaxResponseJsonBytes + 1 - text.size(), 'a');
+  ASSERT_EQ(text.size(), kMaxResponseJsonBytes + 1);
+  const Result<AuthenticationResponse> parsed = ParseAuthenticationResponseJson(text);
+  EXPECT_THAT(parsed, HasError(ErrorCode::kMalformedResponse));
+  // The message names the limit (and so where to read about it).
+  EXPECT_EQ(parsed.error().message,
+            "response JSON is 1048577 bytes, over kMaxResponseJsonBytes (1 MiB)");
 }
 
 }  // namespace

@@ -104,7 +104,7 @@ AuthenticationOptions AuthenticationOptionsFor(CoseAlgorithm alg,
   options.challenge = challenge;
   if (alg == CoseAlgorithm::kRs1) {
     options.allowed_algorithms = {CoseAlgorithm::kRs1};
-    options.allow_sha1_attestation = true;
+    options.allow_rs1_credentials = true;
   }
   return options;
 }
@@ -235,6 +235,43 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<RoundTripCase>& param_info) {
       return param_info.param.key.name + "_" + param_info.param.format;
     });
+
+// AuthenticationOptions::allow_rs1_credentials admits a stored RS1 key; its
+// former name allow_sha1_attestation still does for one release.
+TEST(SoftwareAuthenticatorTest, Rs1CredentialNeedsAllowRs1CredentialsOrItsFormerName) {
+  const KeyCase& rs1 = AllKeyCases().back();
+  ASSERT_EQ(rs1.alg, CoseAlgorithm::kRs1);
+  Result<SoftwareAuthenticator> authenticator = MakeAuthenticator(rs1);
+  ASSERT_THAT(authenticator, IsOk());
+  const Bytes reg_challenge = Challenge("rs1-option/registration");
+  Result<CredentialRecord> record =
+      Register(*authenticator, RegistrationParamsFor(reg_challenge, "none"),
+               RegistrationOptionsFor(CoseAlgorithm::kRs1, reg_challenge));
+  ASSERT_THAT(record, IsOk());
+
+  const Bytes auth_challenge = Challenge("rs1-option/authentication");
+  const AssertionParams assertion = AssertionParamsFor(auth_challenge, 1);
+  AuthenticationOptions refused = AuthenticationOptionsFor(CoseAlgorithm::kRs1, auth_challenge);
+  refused.allow_rs1_credentials = false;
+  const Result<AuthenticationResult> without =
+      Authenticate(*authenticator, assertion, refused, *record);
+  EXPECT_THAT(without, HasError(ErrorCode::kAlgorithmNotAllowed));
+  EXPECT_THAT(without.error().message, ::testing::HasSubstr("allow_rs1_credentials"));
+  refused.allowed_algorithms.clear();  // the default list never admits RS1
+  EXPECT_THAT(Authenticate(*authenticator, assertion, refused, *record),
+              HasError(ErrorCode::kAlgorithmNotAllowed));
+
+  AuthenticationOptions allowed = refused;
+  allowed.allow_rs1_credentials = true;
+  EXPECT_THAT(Authenticate(*authenticator, assertion, allowed, *record), IsOk());
+
+  AuthenticationOptions former_name = refused;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  former_name.allow_sha1_attestation = true;
+#pragma GCC diagnostic pop
+  EXPECT_THAT(Authenticate(*authenticator, assertion, former_name, *record), IsOk());
+}
 
 // --- The `passkey demo` flow -------------------------------------------------
 

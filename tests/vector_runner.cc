@@ -465,7 +465,7 @@ Result<VectorOutcome> RunAuthentication(const json& vector,
   PASSKEY_RETURN_IF_ERROR(FillOptions(vector, &options));
   // allowSha1Attestation also admits RS1 credential keys.
   if (const json* knobs = Member(vector, "attestationPolicy")) {
-    PASSKEY_ASSIGN_OR_RETURN(options.allow_sha1_attestation,
+    PASSKEY_ASSIGN_OR_RETURN(options.allow_rs1_credentials,
                              GetBool(*knobs, "allowSha1Attestation", false));
   }
   if (Member(vector, "appid") != nullptr) {

@@ -86,7 +86,7 @@ func TestOptionsJSONNames(t *testing.T) {
 		RequireRevocationCheck: true, AndroidKeyRequireTee: true, AllowSafetynetWithoutCtsProfileMatch: true,
 		DangerSkipSafetynetTimestampCheck: true, SafetynetTimestampWindowSeconds: &window,
 		Mediation: "conditional", AppID: "x", AllowCredentials: []passkey.Bytes{{3}}, Discoverable: true,
-		AllowSignCountRollback: true,
+		AllowSignCountRollback: true, AllowRs1Credentials: true,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -76,7 +76,8 @@ type Options struct {
 	// clock.
 	Now int64 `json:"now,omitempty"`
 	// AllowSha1Attestation accepts SHA-1 signatures (RS1 keys, RS1
-	// attestation statements, SHA-1 certificates).
+	// attestation statements, SHA-1 certificates). For authentication it
+	// is the deprecated former name of AllowRs1Credentials.
 	AllowSha1Attestation bool `json:"allowSha1Attestation,omitempty"`
 	// UserHandle is user.id: stored in the new record at registration,
 	// required of the assertion at authentication.
@@ -123,6 +124,10 @@ type Options struct {
 	// increase, reported in AuthenticationResult.SignCountRollback
 	// (authentication only).
 	AllowSignCountRollback bool `json:"allowSignCountRollback,omitempty"`
+	// AllowRs1Credentials accepts a stored credential whose key is RS1
+	// (SHA-1); with AllowedAlgorithms, -65535 must be listed too
+	// (authentication only).
+	AllowRs1Credentials bool `json:"allowRs1Credentials,omitempty"`
 }
 
 // Provider names a passkey provider or security key model, from the AAGUID

@@ -2,9 +2,11 @@
 #ifndef PASSKEY_AAGUID_CATALOG_H_
 #define PASSKEY_AAGUID_CATALOG_H_
 
-#include <unordered_map>
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <passkey/bytes.h>
 #include <passkey/result.h>
@@ -27,7 +29,12 @@ struct AuthenticatorInfo {
 // A loaded catalog is safe to read from many threads.
 class AaguidCatalog {
  public:
-  AaguidCatalog() = default;
+  AaguidCatalog();
+  AaguidCatalog(const AaguidCatalog& other);
+  AaguidCatalog& operator=(const AaguidCatalog& other);
+  AaguidCatalog(AaguidCatalog&& other) noexcept;
+  AaguidCatalog& operator=(AaguidCatalog&& other) noexcept;
+  ~AaguidCatalog();
 
   // FromJson loads the community format (passkeydeveloper/passkey-
   // authenticator-aaguids): {"<uuid>": {"name": str, "icon_light": str?,
@@ -48,19 +55,24 @@ class AaguidCatalog {
   // the all-zero AAGUID or an empty name; the catalog is then unchanged.
   Status Add(const Aaguid& aaguid, AuthenticatorInfo info);
 
-  // Find returns the entry for `aaguid`, or nullptr when unknown or all-zero.
-  // The pointer lives as long as the catalog is not modified or destroyed.
+  // Find returns the entry for `aaguid`, or nullptr when unknown or all-zero
+  // (O(log size())). The pointer lives as long as the catalog is not
+  // modified or destroyed.
   const AuthenticatorInfo* Find(const Aaguid& aaguid) const;
 
-  std::size_t size() const noexcept { return entries_.size(); }
-  // entries: every AAGUID in lowercase 8-4-4-4-12 form, in no particular
-  // order (a hash map: Find is O(1)).
-  const std::unordered_map<std::string, AuthenticatorInfo>& entries() const noexcept {
-    return entries_;
-  }
+  // size: the number of entries.
+  std::size_t size() const noexcept;
+  // aaguids: every AAGUID the catalog has an entry for, in ascending byte
+  // order; Find(aaguid) returns each one's entry. To list the catalog:
+  //   for (const Aaguid& aaguid : catalog.aaguids())
+  //     Show(aaguid.ToString(), *catalog.Find(aaguid));
+  std::vector<Aaguid> aaguids() const;
 
  private:
-  std::unordered_map<std::string, AuthenticatorInfo> entries_;
+  // The entries, keyed by AAGUID bytes (only aaguid_catalog.cc sees it).
+  struct Impl;
+  Impl& Mutable();
+  std::unique_ptr<Impl> impl_;  // null when empty
 };
 
 }  // namespace passkey

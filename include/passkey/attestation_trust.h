@@ -13,6 +13,10 @@
 
 namespace passkey {
 
+namespace internal {
+struct TrustAccess;
+}  // namespace internal
+
 // AttestationTrust: the certificates an attestation path may chain to (roots
 // or intermediates; a path that reaches any of them is trusted) and the CRLs
 // to check it against. Anchors are either global or bound to one AAGUID
@@ -46,11 +50,10 @@ class AttestationTrust {
   std::size_t anchor_count() const noexcept;
   std::size_t crl_count() const noexcept;
 
-  // Impl is the library's; callers only pass AttestationTrust around.
-  struct Impl;
-  const Impl& impl() const noexcept { return *impl_; }
-
  private:
+  // The certificates and CRLs, parsed; only the library reads them.
+  struct Impl;
+  friend struct internal::TrustAccess;
   std::unique_ptr<Impl> impl_;
 };
 

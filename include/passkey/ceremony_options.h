@@ -35,10 +35,10 @@ enum class CredentialHint { kSecurityKey, kClientDevice, kHybrid };
 // ParseResidentKeyRequirement / ParseAttestationConveyance /
 // ParseCredentialHint read the spec's string values ("required",
 // "enterprise", "security-key", …), the same spellings the options JSON
-// carries; nullopt for anything else.
-std::optional<ResidentKeyRequirement> ParseResidentKeyRequirement(std::string_view name) noexcept;
-std::optional<AttestationConveyance> ParseAttestationConveyance(std::string_view name) noexcept;
-std::optional<CredentialHint> ParseCredentialHint(std::string_view name) noexcept;
+// carries; kInvalidArgument for anything else.
+Result<ResidentKeyRequirement> ParseResidentKeyRequirement(std::string_view name);
+Result<AttestationConveyance> ParseAttestationConveyance(std::string_view name);
+Result<CredentialHint> ParseCredentialHint(std::string_view name);
 
 // §5.8.3 PublicKeyCredentialDescriptor, for excludeCredentials and
 // allowCredentials.

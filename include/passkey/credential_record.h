@@ -3,6 +3,7 @@
 #ifndef PASSKEY_CREDENTIAL_RECORD_H_
 #define PASSKEY_CREDENTIAL_RECORD_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -72,6 +73,12 @@ std::optional<DeviceType> DeviceTypeOf(const CredentialRecord& record) noexcept;
 
 // CredentialRecordToJson serialises `record` as version-1 JSON (camelCase).
 std::string CredentialRecordToJson(const CredentialRecord& record);
+
+// kMaxCredentialRecordJsonBytes: the longest record JSON
+// CredentialRecordFromJson accepts (256 KiB); longer text is
+// kMalformedCredentialRecord before any parsing. A record keeps the
+// attestation object and clientDataJSON, a few KiB in practice.
+inline constexpr std::size_t kMaxCredentialRecordJsonBytes = std::size_t{256} << 10;
 
 // CredentialRecordFromJson reads a record. A minimal record needs only `id`
 // and `publicKey`; `signCount` defaults to 0, a missing `version` means 1 and

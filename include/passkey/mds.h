@@ -7,9 +7,8 @@
 #ifndef PASSKEY_MDS_H_
 #define PASSKEY_MDS_H_
 
-#include <array>
 #include <cstdint>
-#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -97,20 +96,27 @@ class MdsBlob {
   static Result<MdsBlob> Verify(std::string_view jwt, const AttestationTrust& roots,
                                 const MdsVerifyOptions& options);
 
+  // Copies share the verified payload (immutable). There are no separate
+  // move operations: a "moved-from" MdsBlob is a copy, still complete.
+  MdsBlob(const MdsBlob&) = default;
+  MdsBlob& operator=(const MdsBlob&) = default;
+  ~MdsBlob() = default;
+
   // number: the payload's `no` (serial number, increases with each BLOB).
-  std::uint64_t number() const noexcept { return number_; }
+  std::uint64_t number() const noexcept;
   // next_update: the payload's `nextUpdate` ("YYYY-MM-DD").
-  const std::string& next_update() const noexcept { return next_update_; }
-  const std::string& legal_header() const noexcept { return legal_header_; }
+  const std::string& next_update() const noexcept;
+  const std::string& legal_header() const noexcept;
   // revocation_checked: every certificate of the BLOB's signing chain below
   // the root was covered by a CRL of its issuer (true for a BLOB the root
   // signs itself: nothing lies below it).
-  bool revocation_checked() const noexcept { return revocation_checked_; }
+  bool revocation_checked() const noexcept;
   // stale: `now` is on or after nextUpdate (00:00:00Z): a newer BLOB should
   // have been fetched. The BLOB is still usable; the caller decides.
-  bool stale(UnixSeconds now) const noexcept { return now >= next_update_time_; }
+  bool stale(UnixSeconds now) const noexcept;
 
-  const std::vector<MdsEntry>& entries() const noexcept { return entries_; }
+  // entries: the payload's entries, in BLOB order.
+  const std::vector<MdsEntry>& entries() const noexcept;
   // Find: the entry for `aaguid`, or nullptr. Lives as long as the blob.
   const MdsEntry* Find(const Aaguid& aaguid) const;
 
@@ -127,15 +133,11 @@ class MdsBlob {
   Status AddAttestationRoots(AttestationTrust* trust) const;
 
  private:
-  MdsBlob() = default;
-
-  std::uint64_t number_ = 0;
-  std::string next_update_;
-  UnixSeconds next_update_time_ = 0;
-  std::string legal_header_;
-  bool revocation_checked_ = false;
-  std::vector<MdsEntry> entries_;
-  std::map<std::array<std::uint8_t, 16>, std::size_t> by_aaguid_;
+  // The verified payload, shared (immutable) between copies: copying an
+  // MdsBlob is cheap.
+  struct Data;
+  explicit MdsBlob(std::shared_ptr<const Data> data) noexcept;
+  std::shared_ptr<const Data> data_;
 };
 
 // IsCompromiseStatus: whether `status` is one of the FIDO MDS3

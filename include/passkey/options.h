@@ -157,6 +157,11 @@ struct RegistrationOptions {
 
 // AuthenticationOptions: inputs of WebAuthn L3 §7.2 besides the response and
 // the stored credential record.
+// The pragmas keep the compiler-generated constructors and assignments from
+// warning about the deprecated member below (GCC reports those at this
+// struct); a caller's own use of allow_sha1_attestation still warns.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 struct AuthenticationOptions {
   RelyingParty rp;
   Bytes challenge;
@@ -165,8 +170,15 @@ struct AuthenticationOptions {
   // every supported algorithm except RS1).
   std::vector<CoseAlgorithm> allowed_algorithms;
   std::vector<std::string> expected_types;  // empty = only "webauthn.get"
-  // allow_sha1_attestation: accept RS1 credential keys (see above).
-  bool allow_sha1_attestation = false;
+  // allow_rs1_credentials: accept a stored credential whose key is RS1
+  // (RSASSA-PKCS1-v1_5 with SHA-1). Off by default: SHA-1 is broken for
+  // collisions. With a non-empty allowed_algorithms, RS1 must also be
+  // listed there. (An assertion carries no attestation, so this is the only
+  // SHA-1 an authentication can meet.)
+  bool allow_rs1_credentials = false;
+  // allow_sha1_attestation: the former name of allow_rs1_credentials, kept
+  // for one release. Either set to true accepts RS1 credentials.
+  [[deprecated("use allow_rs1_credentials")]] bool allow_sha1_attestation = false;
   // appid: the FIDO AppID the RP passed in the appid extension. rpIdHash may
   // equal SHA-256(appid) only when the client reports the appid extension
   // output as true.
@@ -193,6 +205,7 @@ struct AuthenticationOptions {
   // now: becomes lastUsedAt when the caller applies the result.
   std::optional<UnixSeconds> now;
 };
+#pragma GCC diagnostic pop
 
 }  // namespace passkey
 

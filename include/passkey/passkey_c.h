@@ -42,7 +42,9 @@
  *   allowedAlgorithms [int]    COSE algorithm numbers (default: all but RS1)
  *   expectedTypes    [string]  clientDataJSON.type values
  *   now              int       Unix seconds (default: the system clock)
- *   allowSha1Attestation bool  accept SHA-1 signatures
+ *   allowSha1Attestation bool  accept SHA-1 signatures (registration: RS1
+ *                    keys, RS1 attestation, SHA-1 certificates;
+ *                    authentication: the former name of allowRs1Credentials)
  *   userHandle       string    base64url user.id (both ceremonies)
  *   registration only (type-checked, ignored by authentication):
  *   trustAnchors     [string]  PEM certificates attestation may chain to
@@ -57,6 +59,7 @@
  *   allowCredentials [string]  base64url credential IDs of allowCredentials
  *   discoverable     bool      the user was not identified before the ceremony
  *   allowSignCountRollback bool
+ *   allowRs1Credentials bool   accept a stored RS1 (SHA-1) credential key
  * A member that is not listed, or a listed one of another type or with an
  * invalid value (bad base64url, bad PEM, unknown enum string), fails with
  * "invalid_argument"; so does options text that is not a JSON object.

@@ -45,10 +45,10 @@ class PreparedCredential {
   // from a verification against this credential. No key is re-imported.
   PreparedCredential Updated(const AuthenticationResult& result) const;
 
+ private:
   // Opaque, shared, immutable state (record copy and imported key).
   struct State;
 
- private:
   explicit PreparedCredential(std::shared_ptr<const State> state) noexcept;
   std::shared_ptr<const State> state_;
 

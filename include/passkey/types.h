@@ -2,9 +2,11 @@
 #ifndef PASSKEY_TYPES_H_
 #define PASSKEY_TYPES_H_
 
+#include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string_view>
+
+#include <passkey/result.h>
 
 namespace passkey {
 
@@ -30,6 +32,13 @@ enum class CoseAlgorithm : std::int32_t {
 // CoseAlgorithmName returns "ES256", "EdDSA", … or "unknown".
 std::string_view CoseAlgorithmName(CoseAlgorithm alg) noexcept;
 
+// ParseCoseAlgorithm reads an algorithm as CoseAlgorithmName spells it
+// ("ES256", "EdDSA", "Ed25519", "RS1", …; exact case) or as its decimal
+// COSE number ("-7"). Only algorithms this build supports are returned
+// (IsSupportedAlgorithm). Errors: kUnsupportedAlgorithm (a well-formed
+// COSE number this build cannot verify), kInvalidArgument (anything else).
+Result<CoseAlgorithm> ParseCoseAlgorithm(std::string_view text);
+
 // IsSupportedAlgorithm: whether this build can verify signatures made with
 // `alg` (independent of policy).
 bool IsSupportedAlgorithm(CoseAlgorithm alg) noexcept;
@@ -45,15 +54,23 @@ enum class Attachment { kPlatform, kCrossPlatform };
 
 // AttachmentName: "platform" | "cross-platform".
 std::string_view AttachmentName(Attachment attachment) noexcept;
-// ParseAttachment: the inverse; nullopt for any other string.
-std::optional<Attachment> ParseAttachment(std::string_view name) noexcept;
+// ParseAttachment: the inverse; kInvalidArgument for any other string.
+Result<Attachment> ParseAttachment(std::string_view name);
 
 // UserVerification: the RP's userVerification requirement.
 enum class UserVerification { kRequired, kPreferred, kDiscouraged };
 
-// ParseUserVerification: "required" | "preferred" | "discouraged".
-std::optional<UserVerification> ParseUserVerification(
-    std::string_view name) noexcept;
+// ParseUserVerification: "required" | "preferred" | "discouraged";
+// kInvalidArgument for any other string.
+Result<UserVerification> ParseUserVerification(std::string_view name);
+
+// kMaxResponseJsonBytes: the longest RegistrationResponseJSON /
+// AuthenticationResponseJSON text ParseRegistrationResponseJson and
+// ParseAuthenticationResponseJson accept (1 MiB); longer text is
+// kMalformedResponse before any parsing. A real response (an attestation
+// object with a few certificates, base64url-expanded, plus client data)
+// is a few KiB.
+inline constexpr std::size_t kMaxResponseJsonBytes = std::size_t{1} << 20;
 
 }  // namespace passkey
 

@@ -20,6 +20,23 @@ struct AttestationTrust::Impl {
   std::vector<internal::X509CrlPtr> crls;
 };
 
+namespace internal {
+
+// TrustAccess: the library's way in to AttestationTrust's private Impl
+// (the public header only names it, as a friend).
+struct TrustAccess {
+  using Impl = AttestationTrust::Impl;
+  static const Impl& Get(const AttestationTrust& trust) noexcept { return *trust.impl_; }
+};
+
+// TrustImpl / TrustImplOf: what attestation/x509.cc and mds.cc read.
+using TrustImpl = TrustAccess::Impl;
+inline const TrustImpl& TrustImplOf(const AttestationTrust& trust) noexcept {
+  return TrustAccess::Get(trust);
+}
+
+}  // namespace internal
+
 }  // namespace passkey
 
 #endif  // PASSKEY_ATTESTATION_TRUST_IMPL_H_

@@ -169,8 +169,8 @@ Result<VerifyRun> RunVerify(const std::vector<X509Ptr>& chain,
     }
   }
   unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_USE_CHECK_TIME;  // NOLINT
-  if (policy.trust != nullptr && !policy.trust->impl().crls.empty()) {
-    for (const X509CrlPtr& crl : policy.trust->impl().crls) {
+  if (policy.trust != nullptr && !TrustImplOf(*policy.trust).crls.empty()) {
+    for (const X509CrlPtr& crl : TrustImplOf(*policy.trust).crls) {
       if (X509_STORE_add_crl(store.get(), crl.get()) != 1) ERR_clear_error();
     }
     flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
@@ -265,7 +265,7 @@ Status CheckX5cIsPathStart(const std::vector<X509Ptr>& chain, STACK_OF(X509)* pa
 bool CrlCovers(const PathPolicy& policy, X509* issuer) {
   if (policy.trust == nullptr) return false;
   EVP_PKEY* issuer_key = X509_get0_pubkey(issuer);
-  for (const X509CrlPtr& crl : policy.trust->impl().crls) {
+  for (const X509CrlPtr& crl : TrustImplOf(*policy.trust).crls) {
     if (issuer_key != nullptr &&
         X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(issuer)) == 0 &&
         X509_CRL_verify(crl.get(), issuer_key) == 1) {
@@ -500,7 +500,7 @@ Result<PathValidation> ValidateAttestationPath(const std::vector<X509Ptr>& chain
   if (chain.empty()) return Fail(ErrorCode::kAttestationInvalid, "empty certificate path");
   std::vector<const X509*> anchors;
   if (policy.trust != nullptr) {
-    const AttestationTrust::Impl& trust = policy.trust->impl();
+    const internal::TrustImpl& trust = internal::TrustImplOf(*policy.trust);
     for (const X509Ptr& anchor : trust.anchors) anchors.push_back(anchor.get());
     if (const auto it = trust.aaguid_anchors.find(policy.aaguid.bytes);
         it != trust.aaguid_anchors.end()) {

@@ -6,9 +6,9 @@
 
 namespace passkey::internal {
 
-// A whole response JSON: an attestation object with a few certificates,
-// base64url-expanded, plus client data; 1 MiB is far above any real one.
-inline constexpr std::size_t kMaxResponseJsonBytes = 1024 * 1024;
+// The whole response JSON and the credential record JSON have public caps:
+// passkey::kMaxResponseJsonBytes (passkey/types.h) and
+// passkey::kMaxCredentialRecordJsonBytes (passkey/credential_record.h).
 // attestationObject: a TPM or Android statement with a 3-certificate chain is
 // well under 16 KiB; 64 KiB leaves room while bounding work.
 inline constexpr std::size_t kMaxAttestationObjectBytes = 64 * 1024;
@@ -34,8 +34,6 @@ inline constexpr int kMaxCborDepth = 8;
 // CBOR items per document: a packed statement with a chain is < 20 items;
 // extensions a few dozen. 1024 bounds the work of hostile input.
 inline constexpr std::size_t kMaxCborItems = 1024;
-// Credential record JSON (stores attestationObject and clientDataJSON).
-inline constexpr std::size_t kMaxCredentialRecordBytes = 256 * 1024;
 // Signatures: RSA-8192 is 1 KiB; ECDSA/EdDSA far smaller.
 inline constexpr std::size_t kMaxSignatureBytes = 2048;
 // userHandle: WebAuthn user.id is at most 64 bytes.

@@ -76,7 +76,6 @@ void FillCommonOptions(const VerifyArgs& args, Options* options) {
   options->user_verification = args.user_verification;
   options->allowed_algorithms = args.algorithms;
   options->expected_types = args.expected_types;
-  options->allow_sha1_attestation = args.allow_sha1_attestation;
   options->now = NowOrClock(args);
 }
 
@@ -289,6 +288,7 @@ int VerifyRegistrationCommand(const std::vector<std::string>& words, const Comma
 
   RegistrationOptions options;
   FillCommonOptions(args, &options);
+  options.allow_sha1_attestation = args.allow_sha1_attestation;
   AttestationTrust trust;
   if (!args.trust_anchor_paths.empty() || !args.crl_paths.empty()) {
     std::string why;
@@ -365,6 +365,8 @@ int VerifyAuthenticationCommand(const std::vector<std::string>& words, const Com
 
   AuthenticationOptions options;
   FillCommonOptions(args, &options);
+  // --allow-sha1-attestation (CONTRACT.md §6) admits RS1 credential keys.
+  options.allow_rs1_credentials = args.allow_sha1_attestation;
   Metadata metadata;
   if (args.metadata.any()) {
     if (int code = LoadMetadata(args.metadata, *options.now, BlobRevocation{}, io, &metadata);

@@ -230,7 +230,7 @@ bool Apply(const OptionSpec& spec, const std::string& value, VerifyArgs* out,
       }
       return true;
     case Opt::kUserVerification: {
-      std::optional<UserVerification> uv = ParseUserVerification(value);
+      const Result<UserVerification> uv = ParseUserVerification(value);
       if (!uv.has_value()) {
         *error =
             "--user-verification must be required, preferred or "
@@ -856,7 +856,7 @@ bool ParseDescriptor(std::string_view flag, const std::string& value, Credential
 }
 
 bool ParseHint(const std::string& value, CredentialHint* out, std::string* error) {
-  const std::optional<CredentialHint> hint = ParseCredentialHint(value);
+  const Result<CredentialHint> hint = ParseCredentialHint(value);
   if (!hint.has_value()) {
     *error = "--hint must be security-key, client-device or hybrid";
     return false;
@@ -868,15 +868,8 @@ bool ParseHint(const std::string& value, CredentialHint* out, std::string* error
 // ParseAlg: a name as CoseAlgorithmName spells it (ES256, EdDSA, RS1, ...)
 // or a COSE number (-7).
 bool ParseAlg(const std::string& value, CoseAlgorithm* out, std::string* error) {
-  for (const CoseAlgorithm alg : SupportedAlgorithms(/*include_rs1=*/true)) {
-    if (CoseAlgorithmName(alg) == value) {
-      *out = alg;
-      return true;
-    }
-  }
-  std::int32_t number = 0;
-  if (ParseInt32(value, &number) && IsSupportedAlgorithm(static_cast<CoseAlgorithm>(number))) {
-    *out = static_cast<CoseAlgorithm>(number);
+  if (const Result<CoseAlgorithm> alg = ParseCoseAlgorithm(value); alg.has_value()) {
+    *out = *alg;
     return true;
   }
   *error = "--alg takes a supported algorithm (ES256, EdDSA, Ed25519, Ed448, ES384, ES512, "
@@ -964,14 +957,14 @@ bool ParseOptionsArgs(const std::vector<std::string>& args, OptionsArgs* out,
       (registration ? creation.exclude_credentials : request.allow_credentials)
           .push_back(std::move(descriptor));
     } else if (name == "--attachment") {
-      const std::optional<Attachment> attachment = ParseAttachment(value);
+      const Result<Attachment> attachment = ParseAttachment(value);
       if (!attachment.has_value()) {
         *error = "--attachment must be platform or cross-platform";
         return false;
       }
       creation.authenticator_attachment = *attachment;
     } else if (name == "--resident-key") {
-      const std::optional<ResidentKeyRequirement> resident_key =
+      const Result<ResidentKeyRequirement> resident_key =
           ParseResidentKeyRequirement(value);
       if (!resident_key.has_value()) {
         *error = "--resident-key must be required, preferred or discouraged";
@@ -979,7 +972,7 @@ bool ParseOptionsArgs(const std::vector<std::string>& args, OptionsArgs* out,
       }
       creation.resident_key = *resident_key;
     } else if (name == "--user-verification") {
-      const std::optional<UserVerification> uv = ParseUserVerification(value);
+      const Result<UserVerification> uv = ParseUserVerification(value);
       if (!uv.has_value()) {
         *error = "--user-verification must be required, preferred or discouraged";
         return false;
@@ -990,7 +983,7 @@ bool ParseOptionsArgs(const std::vector<std::string>& args, OptionsArgs* out,
       if (!ParseHint(value, &hint, error)) return false;
       (registration ? creation.hints : request.hints).push_back(hint);
     } else if (name == "--attestation") {
-      const std::optional<AttestationConveyance> attestation = ParseAttestationConveyance(value);
+      const Result<AttestationConveyance> attestation = ParseAttestationConveyance(value);
       if (!attestation.has_value()) {
         *error = "--attestation must be none, indirect, direct or enterprise";
         return false;

@@ -209,6 +209,7 @@ _AUTHENTICATION_OPTIONS: dict = {
     "allow_credentials": ("allowCredentials", _credential_ids),
     "discoverable": ("discoverable", _bool),
     "allow_sign_count_rollback": ("allowSignCountRollback", _bool),
+    "allow_rs1_credentials": ("allowRs1Credentials", _bool),
 }
 
 
@@ -355,8 +356,9 @@ def verify_authentication(response: JsonText, *, credential: Union[JsonText, Pre
         rp_id, origin, challenge: as for verify_registration (challenge: the
             bytes issued with the request options).
         **opts: user_verification, allowed_algorithms, top_origins,
-            allow_cross_origin, expected_types, now, allow_sha1_attestation,
-            user_handle (bytes: the user identified before the ceremony),
+            allow_cross_origin, expected_types, now, allow_rs1_credentials
+            (accept a stored RS1 / SHA-1 key; allow_sha1_attestation is its
+            deprecated former name here), user_handle (bytes: the user identified before the ceremony),
             appid, allow_credentials (the credential IDs as bytes, or
             records, sent in allowCredentials), discoverable (the user was
             not identified first: the response must carry a userHandle),

@@ -246,7 +246,9 @@ def run_authentication(vector: dict, expect: Expectation, prepared: bool) -> Non
     except (KeyError, ValueError, TypeError):
         pass  # a record the library must refuse: its outcome is judged below
     kwargs = common_options(vector)
-    kwargs["allow_sha1_attestation"] = vector.get("attestationPolicy", {}).get("allowSha1Attestation")
+    # The vectors' allowSha1Attestation admits RS1 credential keys, which
+    # authentication calls allow_rs1_credentials.
+    kwargs["allow_rs1_credentials"] = vector.get("attestationPolicy", {}).get("allowSha1Attestation")
     kwargs["appid"] = vector.get("appid")
 
     def verify() -> dict:
