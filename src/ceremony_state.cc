@@ -470,7 +470,7 @@ AuthenticationOptions ToAuthenticationOptions(const AuthenticationCeremony& cere
   // needs the SHA-1 opt-in as well as being listed.
   if (context.allow_rs1_credentials) {
     options.allowed_algorithms = SupportedAlgorithms(/*include_rs1=*/true);
-    options.allow_sha1_attestation = true;
+    options.allow_rs1_credentials = true;
   }
   options.now = now;
   return options;
