@@ -39,20 +39,28 @@ passkey::Result<std::string> StartRegistration(Server& server, std::string_view 
   for (const passkey::CredentialRecord& record : *existing) {
     create.exclude_credentials.push_back({record.id, record.transports});  // no second passkey
   }
-  passkey::Result<passkey::GeneratedOptions> options = passkey::MakeRegistrationOptions(create);
-  if (!options.has_value()) {
-    return passkey::Unexpected(options.error());  // invalid_argument names the field
+  // The options JSON for the browser, and the ceremony: what the response
+  // must match (challenge, origins, user verification, the algorithms
+  // offered, the account's user handle, an expiry).
+  passkey::Result<passkey::RegistrationStart> start =
+      passkey::MakeRegistrationCeremony(create, server.rp, now);
+  if (!start.has_value()) {
+    return passkey::Unexpected(start.error());  // invalid_argument names the field
   }
-  // The challenge waits for the response, bound to this session and ceremony;
-  // the context says which account it is for.
-  passkey::Status stored =
-      server.challenges.Put(passkey::Ceremony::kRegistration, session_id, options->challenge,
-                            passkey::Base64UrlEncode(account.user_handle), now);
+  passkey::Result<std::string> state = passkey::SerializeCeremony(start->ceremony);
+  if (!state.has_value()) {
+    return passkey::Unexpected(state.error());
+  }
+  // The ceremony waits for the response with its challenge: single use,
+  // bound to this session. (Any server-side session store will do; never a
+  // cookie the client could edit.)
+  passkey::Status stored = server.challenges.Put(passkey::Ceremony::kRegistration, session_id,
+                                                 start->ceremony.challenge, *state, now);
   if (!stored.has_value()) {
     return passkey::Unexpected(stored.error());  // unavailable: answer 503, try again
   }
   // PublicKeyCredentialCreationOptionsJSON, for navigator.credentials.create().
-  return options->json;
+  return start->options_json;
 }
 
 passkey::Result<passkey::CredentialRecord> FinishRegistration(Server& server,
@@ -65,25 +73,26 @@ passkey::Result<passkey::CredentialRecord> FinishRegistration(Server& server,
   if (!issued.has_value()) {
     return passkey::Unexpected(issued.error());  // challenge_not_found / challenge_expired
   }
-  passkey::Result<passkey::Bytes> user_handle = passkey::Base64UrlDecode(issued->context);
-  if (!user_handle.has_value()) {
-    return passkey::Unexpected(user_handle.error());
+  passkey::Result<passkey::RegistrationCeremony> ceremony =
+      passkey::ParseRegistrationCeremony(issued->context);
+  if (!ceremony.has_value()) {
+    return passkey::Unexpected(ceremony.error());
   }
-  passkey::RegistrationOptions reg;
-  reg.rp = server.rp;
-  reg.challenge = issued->challenge;  // the bytes sent in the creation options
-  reg.user_handle = *user_handle;     // the record remembers its account
-  reg.now = now;                      // the library never reads the clock
-  reg.attestation_trust = &server.trust;
-  reg.require_trusted_attestation = server.require_trusted_attestation;
-  reg.aaguid_catalog = &server.catalog;                            // the record's provider name
-  reg.mds_blob = server.mds.has_value() ? &*server.mds : nullptr;  // refuse compromised models
+  // What the ceremony does not carry: this server's attestation policy.
+  passkey::RegistrationVerifyContext policy;
+  policy.attestation_trust = &server.trust;
+  policy.require_trusted_attestation = server.require_trusted_attestation;
+  policy.aaguid_catalog = &server.catalog;                            // the record's provider name
+  policy.mds_blob = server.mds.has_value() ? &*server.mds : nullptr;  // refuse compromised models
   passkey::Result<passkey::RegistrationResponse> response =
       passkey::ParseRegistrationResponseJson(response_json);
   if (!response.has_value()) {
     return passkey::Unexpected(response.error());  // malformed_response
   }
-  passkey::Result<passkey::CredentialRecord> record = passkey::VerifyRegistration(reg, *response);
+  // The library never reads the clock: `now` decides the expiry and becomes
+  // the record's createdAt.
+  passkey::Result<passkey::CredentialRecord> record =
+      passkey::VerifyRegistration(*ceremony, *response, now, policy);
   if (!record.has_value()) {
     return passkey::Unexpected(record.error());  // error().code: a stable passkey::ErrorCode
   }

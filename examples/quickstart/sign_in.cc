@@ -13,7 +13,7 @@ passkey::Result<std::string> StartSignIn(Server& server, std::string_view sessio
                                          const Account* account, passkey::UnixSeconds now) {
   passkey::RequestOptionsParams request;
   request.rp_id = server.rp.ids.front();
-  std::string context;  // empty: nobody identified yet (discoverable sign-in)
+  passkey::Bytes identified;  // empty: nobody identified yet (discoverable sign-in)
   if (account != nullptr) {
     passkey::Result<std::vector<passkey::CredentialRecord>> mine =
         CredentialsOf(server, account->user_handle);
@@ -23,21 +23,26 @@ passkey::Result<std::string> StartSignIn(Server& server, std::string_view sessio
     for (const passkey::CredentialRecord& record : *mine) {
       request.allow_credentials.push_back({record.id, record.transports});
     }
-    context = passkey::Base64UrlEncode(account->user_handle);
+    identified = account->user_handle;  // the passkey must be one of theirs
   }
   // Without an account, allowCredentials stays empty: the browser offers
   // every passkey it has for this RP ID and the response names the account.
-  passkey::Result<passkey::GeneratedOptions> options = passkey::MakeAuthenticationOptions(request);
-  if (!options.has_value()) {
-    return passkey::Unexpected(options.error());
+  passkey::Result<passkey::AuthenticationStart> start =
+      passkey::MakeAuthenticationCeremony(request, server.rp, now, identified);
+  if (!start.has_value()) {
+    return passkey::Unexpected(start.error());
+  }
+  passkey::Result<std::string> state = passkey::SerializeCeremony(start->ceremony);
+  if (!state.has_value()) {
+    return passkey::Unexpected(state.error());
   }
   passkey::Status stored = server.challenges.Put(passkey::Ceremony::kAuthentication, session_id,
-                                                 options->challenge, context, now);
+                                                 start->ceremony.challenge, *state, now);
   if (!stored.has_value()) {
     return passkey::Unexpected(stored.error());
   }
   // PublicKeyCredentialRequestOptionsJSON, for navigator.credentials.get().
-  return options->json;
+  return start->options_json;
 }
 
 passkey::Result<passkey::Bytes> FinishSignIn(Server& server, std::string_view session_id,
@@ -47,6 +52,11 @@ passkey::Result<passkey::Bytes> FinishSignIn(Server& server, std::string_view se
       server.challenges.Take(passkey::Ceremony::kAuthentication, session_id, now);
   if (!issued.has_value()) {
     return passkey::Unexpected(issued.error());  // challenge_not_found / challenge_expired
+  }
+  passkey::Result<passkey::AuthenticationCeremony> ceremony =
+      passkey::ParseAuthenticationCeremony(issued->context);
+  if (!ceremony.has_value()) {
+    return passkey::Unexpected(ceremony.error());
   }
   passkey::Result<passkey::AuthenticationResponse> assertion =
       passkey::ParseAuthenticationResponseJson(response_json);
@@ -63,38 +73,19 @@ passkey::Result<passkey::Bytes> FinishSignIn(Server& server, std::string_view se
   if (!record.has_value()) {
     return passkey::Unexpected(record.error());
   }
-  passkey::AuthenticationOptions auth;
-  auth.rp = server.rp;
-  auth.challenge = issued->challenge;
-  auth.now = now;  // becomes the record's lastUsedAt
-  if (issued->context.empty()) {
-    // Discoverable: the response must carry a userHandle (user_handle_missing),
-    // and it must be the record's (user_handle_mismatch).
-    auth.discoverable = true;
-  } else {
-    // The user typed their name: the passkey must be one of theirs.
-    passkey::Result<passkey::Bytes> user = passkey::Base64UrlDecode(issued->context);
-    if (!user.has_value()) {
-      return passkey::Unexpected(user.error());
-    }
-    auth.user_handle = *user;  // user_handle_mismatch for another account's passkey
-    passkey::Result<std::vector<passkey::CredentialRecord>> mine = CredentialsOf(server, *user);
-    if (!mine.has_value()) {
-      return passkey::Unexpected(mine.error());
-    }
-    for (const passkey::CredentialRecord& allowed : *mine) {
-      auth.allow_credentials.push_back(allowed.id);  // credential_not_allowed otherwise
-    }
-  }
+  // The ceremony knows who was identified: with a user name, the passkey must
+  // be in allowCredentials (credential_not_allowed) and theirs
+  // (user_handle_mismatch); discoverable, the response must carry a
+  // userHandle (user_handle_missing) and it must be the record's.
   passkey::Result<passkey::AuthenticationResult> result =
-      passkey::VerifyAuthentication(auth, *record, *assertion);
+      passkey::VerifyAuthentication(*ceremony, *record, *assertion, now);
   if (!result.has_value()) {
     return passkey::Unexpected(result.error());  // e.g. signature_invalid, sign_count_rollback
   }
-  // signCount, backupState, uvInitialized and lastUsedAt, then store it back.
+  // signCount, backupState, uvInitialized and lastUsedAt (= now), then store it back.
   passkey::UpdateCredentialRecord(*record, *result);
   stored->second = passkey::CredentialRecordToJson(*record);
-  return record->user_handle;  // the account now signed in
+  return result->user_handle;  // the account now signed in
 }
 
 passkey::Status PreparedCache::Add(const passkey::CredentialRecord& record) {
