@@ -90,9 +90,13 @@ if(IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
 else()
   set(PASSKEY_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
 endif()
+# passkey.pc for C++ (Cflags carry -std=c++20), passkey-c.pc for C programs
+# using passkey/passkey_c.h (the same without it).
 configure_file(${PROJECT_SOURCE_DIR}/cmake/passkey.pc.in
                ${PROJECT_BINARY_DIR}/passkey.pc @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/passkey.pc
+configure_file(${PROJECT_SOURCE_DIR}/cmake/passkey-c.pc.in
+               ${PROJECT_BINARY_DIR}/passkey-c.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/passkey.pc ${PROJECT_BINARY_DIR}/passkey-c.pc
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
 # passkey::testing (the software authenticator, include/passkey/testing) is

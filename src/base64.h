@@ -3,6 +3,7 @@
 #ifndef PASSKEY_BASE64_H_
 #define PASSKEY_BASE64_H_
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,18 @@ namespace passkey::internal {
 
 // Base64Encode: standard alphabet with padding.
 std::string Base64Encode(ByteView data);
+
+// Base64UrlEncodedSize: the length of the unpadded base64url text of
+// `size` bytes.
+constexpr std::size_t Base64UrlEncodedSize(std::size_t size) noexcept {
+  return (size * 4 + 2) / 3;
+}
+
+// Base64UrlEncodeTo writes the unpadded base64url text of `data` to `out`
+// (Base64UrlEncodedSize(data.size()) chars, no terminator) and returns its
+// length: passkey::Base64UrlEncode without the allocation, for the
+// verification hot path.
+std::size_t Base64UrlEncodeTo(ByteView data, char* out) noexcept;
 
 // Base64DecodeStrict: the standard alphabet with the required "=" padding
 // (length a multiple of 4), no whitespace, and zero unused bits in the last

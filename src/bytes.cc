@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "base64.h"
 #include "internal/result_macros.h"
 
 namespace passkey {
@@ -83,30 +84,39 @@ Result<Aaguid> Aaguid::Parse(std::string_view text) {
 }
 
 std::string Base64UrlEncode(ByteView data) {
-  std::string out;
-  out.reserve((data.size() * 4 + 2) / 3);
+  std::string out(internal::Base64UrlEncodedSize(data.size()), '\0');
+  internal::Base64UrlEncodeTo(data, out.data());
+  return out;
+}
+
+namespace internal {
+
+std::size_t Base64UrlEncodeTo(ByteView data, char* out) noexcept {
+  char* const start = out;
   std::size_t i = 0;
   for (; i + 3 <= data.size(); i += 3) {
     const std::uint32_t v = (std::uint32_t{data[i]} << 16) |
                             (std::uint32_t{data[i + 1]} << 8) | data[i + 2];
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(kAlphabet[(v >> 6) & 63]);
-    out.push_back(kAlphabet[v & 63]);
+    *out++ = kAlphabet[(v >> 18) & 63];
+    *out++ = kAlphabet[(v >> 12) & 63];
+    *out++ = kAlphabet[(v >> 6) & 63];
+    *out++ = kAlphabet[v & 63];
   }
   const std::size_t rest = data.size() - i;
   if (rest == 1) {
     const std::uint32_t v = std::uint32_t{data[i]} << 16;
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
+    *out++ = kAlphabet[(v >> 18) & 63];
+    *out++ = kAlphabet[(v >> 12) & 63];
   } else if (rest == 2) {
     const std::uint32_t v = (std::uint32_t{data[i]} << 16) | (std::uint32_t{data[i + 1]} << 8);
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(kAlphabet[(v >> 6) & 63]);
+    *out++ = kAlphabet[(v >> 18) & 63];
+    *out++ = kAlphabet[(v >> 12) & 63];
+    *out++ = kAlphabet[(v >> 6) & 63];
   }
-  return out;
+  return static_cast<std::size_t>(out - start);
 }
+
+}  // namespace internal
 
 Result<Bytes> Base64UrlDecode(std::string_view text) {
   // A length of 1 mod 4 cannot come from any byte string.

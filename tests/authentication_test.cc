@@ -96,6 +96,23 @@ TEST_F(AuthenticationTest, RejectsUserHandleOfAnotherUser) {
               HasError(ErrorCode::kUserHandleMismatch));
 }
 
+// The expected challenge is base64url-encoded on the stack up to 96 bytes
+// and in a string beyond: both sides of that line verify, and a challenge
+// differing in its last byte is refused on both.
+TEST_F(AuthenticationTest, ChallengesOfEveryLengthAroundTheStackBufferCompare) {
+  for (const std::size_t size : {16u, 95u, 96u, 97u, 200u, 1024u}) {
+    options_.challenge = Bytes(size, 0x5c);
+    options_.challenge.back() = 0x01;
+    const AuthenticationResponse response = Respond(Params());
+    EXPECT_THAT(VerifyAuthentication(options_, record_, response), IsOk()) << size;
+    AuthenticationOptions other = options_;
+    other.challenge.back() = 0x02;
+    EXPECT_THAT(VerifyAuthentication(other, record_, response),
+                HasError(ErrorCode::kChallengeMismatch))
+        << size;
+  }
+}
+
 TEST_F(AuthenticationTest, RejectsMissingRpConfiguration) {
   const AuthenticationResponse response = Respond(Params());
   AuthenticationOptions no_ids = options_;

@@ -41,7 +41,8 @@ foreach(f "${INCLUDEDIR}/passkey/passkey.h"
           "${LIBDIR}/cmake/passkey/passkeyConfig.cmake"
           "${LIBDIR}/cmake/passkey/passkeyConfigVersion.cmake"
           "${LIBDIR}/cmake/passkey/passkeyTargets.cmake"
-          "${LIBDIR}/pkgconfig/passkey.pc")
+          "${LIBDIR}/pkgconfig/passkey.pc"
+          "${LIBDIR}/pkgconfig/passkey-c.pc")
   if(NOT EXISTS "${prefix}/${f}")
     message(FATAL_ERROR "install_consumer: ${f} was not installed")
   endif()
