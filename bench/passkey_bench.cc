@@ -38,10 +38,10 @@
 #include <passkey/passkey_c.h>
 #include <passkey/testing/software_authenticator.h>
 
-#include "attestation_object.h"
-#include "authenticator_data.h"
-#include "client_data.h"
-#include "cose_key.h"
+#include "webauthn/attestation_object.h"
+#include "webauthn/authenticator_data.h"
+#include "webauthn/client_data.h"
+#include "webauthn/cose_key.h"
 
 namespace {
 

@@ -39,11 +39,11 @@
 #include <passkey/options.h>
 
 #include "attestation/verifier.h"
-#include "authenticator_data.h"
-#include "cbor/cbor_reader.h"
-#include "cose_key.h"
 #include "crypto/crypto.h"
+#include "encoding/cbor_reader.h"
 #include "fuzz_check.h"
+#include "webauthn/authenticator_data.h"
+#include "webauthn/cose_key.h"
 
 namespace passkey::fuzz {
 

@@ -1,8 +1,8 @@
 // attestationObject: a parsed object has a non-empty fmt, its authData view
 // lies inside the input, and its attStmt is a map — an array exactly when fmt
 // is "compound" (L3 §8.9).
-#include "attestation_object.h"
 #include "fuzz_check.h"
+#include "webauthn/attestation_object.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto parsed = passkey::internal::ParseAttestationObject(passkey::ByteView(data, size));

@@ -1,8 +1,8 @@
 // authenticatorData: a parsed structure accounts for every input byte
 // (37-byte header + attested credential data + extensions), flags agree with
 // the parts present, and every view lies inside the input.
-#include "authenticator_data.h"
 #include "fuzz_check.h"
+#include "webauthn/authenticator_data.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace passkey::internal;

@@ -2,7 +2,7 @@
 // consumed, and decoding that span alone gives the same length.
 #include <algorithm>
 
-#include "cbor/cbor_reader.h"
+#include "encoding/cbor_reader.h"
 #include "fuzz_check.h"
 
 namespace {

@@ -2,8 +2,8 @@
 // map's alg, and verifying garbage with it fails cleanly.
 #include <cstdint>
 
-#include "cose_key.h"
 #include "fuzz_check.h"
+#include "webauthn/cose_key.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const passkey::ByteView input(data, size);

@@ -4,9 +4,9 @@
 #include <openssl/evp.h>
 
 #include "ceremony_fuzz_util.h"
-#include "cose_key.h"
 #include "crypto/crypto.h"
 #include "fuzz_check.h"
+#include "webauthn/cose_key.h"
 
 namespace {
 

@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "ceremony_fuzz_util.h"
-#include "cose_key.h"
 #include "fuzz_check.h"
+#include "webauthn/cose_key.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider provider(data, size);

@@ -18,11 +18,11 @@
 
 #include <passkey/passkey.h>
 
-#include "attestation_object.h"
-#include "authenticator_data.h"
-#include "cose_key.h"
 #include "internal/result_macros.h"
 #include "test_util.h"
+#include "webauthn/attestation_object.h"
+#include "webauthn/authenticator_data.h"
+#include "webauthn/cose_key.h"
 
 namespace passkey::test {
 namespace {

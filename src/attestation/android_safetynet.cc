@@ -17,13 +17,13 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "attestation/jws.h"
 #include "attestation/verifier.h"
 #include "attestation/x509.h"
-#include "base64.h"
-#include "byte_reader.h"
+#include "encoding/base64.h"
+#include "encoding/byte_reader.h"
+#include "encoding/json_util.h"
 #include "internal/result_macros.h"
-#include "jose/jws.h"
-#include "json_util.h"
 
 namespace passkey::internal {
 namespace {
@@ -102,7 +102,7 @@ Result<AttestationOutcome> VerifyAndroidSafetyNetAttestation(const AttestationIn
   //  As of this writing, there is only one format of the SafetyNet response
   //  and ver is reserved for future use."
   // Compact Serialization (RFC 7515 §7.1) with "alg" and "x5c" headers
-  // (src/jose/jws.h).
+  // (src/attestation/jws.h).
   PASSKEY_ASSIGN_OR_RETURN(const ParsedJws jws, ParseJws(AsText(response->bytes()), kJwsCaps));
   const nlohmann::json& payload = jws.payload;
   const std::vector<X509Ptr>& chain = jws.x5c;

@@ -3,10 +3,10 @@
 #include <string>
 #include <vector>
 
-#include "asn1/der_reader.h"
 #include "attestation/verifier.h"
 #include "attestation/x509.h"
-#include "byte_reader.h"
+#include "encoding/byte_reader.h"
+#include "encoding/der_reader.h"
 #include "internal/result_macros.h"
 
 namespace passkey::internal {

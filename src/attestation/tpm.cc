@@ -19,10 +19,10 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 
-#include "asn1/der_reader.h"
 #include "attestation/verifier.h"
 #include "attestation/x509.h"
-#include "byte_reader.h"
+#include "encoding/byte_reader.h"
+#include "encoding/der_reader.h"
 #include "internal/result_macros.h"
 
 namespace passkey::internal {

@@ -8,10 +8,10 @@
 #include <passkey/options.h>
 #include <passkey/result.h>
 
-#include "authenticator_data.h"
-#include "cbor/cbor_reader.h"
-#include "cose_key.h"
 #include "crypto/crypto.h"
+#include "encoding/cbor_reader.h"
+#include "webauthn/authenticator_data.h"
+#include "webauthn/cose_key.h"
 
 namespace passkey::internal {
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <utility>
 
-#include "asn1/der_reader.h"
 #include "attestation/trust_impl.h"
-#include "byte_reader.h"
 #include "crypto/crypto.h"
+#include "encoding/byte_reader.h"
+#include "encoding/der_reader.h"
 #include "internal/result_macros.h"
 
 namespace passkey::internal {

@@ -15,8 +15,8 @@
 #include <passkey/result.h>
 #include <passkey/types.h>
 
-#include "cbor/cbor_reader.h"
 #include "crypto/openssl_ptr.h"
+#include "encoding/cbor_reader.h"
 
 namespace passkey::internal {
 

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "base64.h"
+#include "encoding/base64.h"
 #include "internal/result_macros.h"
 #include "testing/cbor_writer.h"
 #include "testing/jws_signer.h"

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "cbor/cbor_reader.h"
+#include "encoding/cbor_reader.h"
 #include "internal/result_macros.h"
 #include "testing/cbor_writer.h"
 

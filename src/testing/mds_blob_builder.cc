@@ -6,7 +6,7 @@
 
 #include <passkey/testing/software_authenticator.h>
 
-#include "base64.h"
+#include "encoding/base64.h"
 #include "internal/result_macros.h"
 #include "testing/jws_signer.h"
 

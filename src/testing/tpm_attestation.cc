@@ -7,7 +7,7 @@
 
 #include <passkey/testing/tpm_attestation.h>
 
-#include "cbor/cbor_reader.h"
+#include "encoding/cbor_reader.h"
 #include "internal/result_macros.h"
 #include "testing/cbor_writer.h"
 

@@ -1,6 +1,6 @@
 // The StateStore contract cases (see state_store_contract.h). The challenge
 // cases are the library's ChallengeStore contract (ceremony_options.h, the
-// InMemoryChallengeStore tests in tests/challenge_store_test.cc) asked of
+// InMemoryChallengeStore tests in tests/ceremony/challenge_store_test.cc) asked of
 // every StateStore's Challenges().
 #include "state_store_contract.h"
 
