@@ -176,12 +176,13 @@ Result<AuthenticationResult> VerifyAssertion(const AuthenticationOptions& option
   // its algorithm is the key's alg and the import cannot fail here.
   std::optional<internal::PublicKey> imported;
   if (prepared_key == nullptr) {
-    PASSKEY_ASSIGN_OR_RETURN(const std::int64_t alg, internal::CoseKeyAlgorithm(record.public_key));
+    PASSKEY_ASSIGN_OR_RETURN(const internal::CoseKeyMap cose_key,
+                             internal::DecodeCoseKey(record.public_key));
     PASSKEY_RETURN_IF_ERROR(internal::VerifyAlgorithmAllowed(
-        alg, options.allowed_algorithms, AllowRs1(options), "allow_rs1_credentials"));
+        cose_key.alg, options.allowed_algorithms, AllowRs1(options), "allow_rs1_credentials"));
     // The record's key passed the full check at registration (kStored).
-    PASSKEY_ASSIGN_OR_RETURN(imported, internal::ImportCoseKey(record.public_key,
-                                                               internal::KeyValidation::kStored));
+    PASSKEY_ASSIGN_OR_RETURN(imported,
+                             internal::ImportCoseKey(cose_key, internal::KeyValidation::kStored));
   } else {
     PASSKEY_RETURN_IF_ERROR(internal::VerifyAlgorithmAllowed(
         static_cast<std::int64_t>(prepared_key->algorithm()), options.allowed_algorithms,

@@ -89,8 +89,10 @@ Result<CredentialRecord> VerifyRegistration(const RegistrationOptions& options,
 
   // "Verify that the "alg" parameter in the credential public key in authData
   // matches the alg attribute of one of the items in pkOptions.pubKeyCredParams."
-  PASSKEY_ASSIGN_OR_RETURN(const std::int64_t alg,
-                           internal::CoseKeyAlgorithm(attested.credential_public_key));
+  // The key is decoded once here and imported below from the same map.
+  PASSKEY_ASSIGN_OR_RETURN(const internal::CoseKeyMap cose_key,
+                           internal::DecodeCoseKey(attested.credential_public_key));
+  const std::int64_t alg = cose_key.alg;
   if (response.public_key_algorithm.has_value() && *response.public_key_algorithm != alg) {
     return Fail(ErrorCode::kMalformedResponse,
                 "response.publicKeyAlgorithm differs from the credential key's alg");
@@ -98,7 +100,7 @@ Result<CredentialRecord> VerifyRegistration(const RegistrationOptions& options,
   PASSKEY_RETURN_IF_ERROR(internal::VerifyAlgorithmAllowed(
       alg, options.allowed_algorithms, options.allow_sha1_attestation, "allow_sha1_attestation"));
   PASSKEY_ASSIGN_OR_RETURN(const internal::PublicKey credential_key,
-                           internal::ImportCoseKey(attested.credential_public_key));
+                           internal::ImportCoseKey(cose_key));
 
   // "Verify that the values of the client extension outputs in
   // clientExtensionResults and the authenticator extension outputs in the

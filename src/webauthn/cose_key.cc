@@ -437,15 +437,27 @@ Status PublicKey::Verify(ByteView message, ByteView signature, ErrorCode failure
   return VerifySignature(key_.get(), scheme_, hash_, message, signature, failure_code);
 }
 
+Result<CoseKeyMap> DecodeCoseKey(ByteView cose_key) {
+  CoseKeyMap out;
+  PASSKEY_ASSIGN_OR_RETURN(out.map, DecodeKeyMap(cose_key));
+  PASSKEY_ASSIGN_OR_RETURN(out.alg, RequireInt(out.map, kLabelAlg, "alg"));
+  return out;
+}
+
 Result<std::int64_t> CoseKeyAlgorithm(ByteView cose_key) {
-  PASSKEY_ASSIGN_OR_RETURN(const CborValue map, DecodeKeyMap(cose_key));
-  return RequireInt(map, kLabelAlg, "alg");
+  PASSKEY_ASSIGN_OR_RETURN(const CoseKeyMap key, DecodeCoseKey(cose_key));
+  return key.alg;
 }
 
 Result<PublicKey> ImportCoseKey(ByteView cose_key, KeyValidation validation) {
-  PASSKEY_ASSIGN_OR_RETURN(const CborValue map, DecodeKeyMap(cose_key));
+  PASSKEY_ASSIGN_OR_RETURN(const CoseKeyMap key, DecodeCoseKey(cose_key));
+  return ImportCoseKey(key, validation);
+}
+
+Result<PublicKey> ImportCoseKey(const CoseKeyMap& decoded, KeyValidation validation) {
+  const CborValue& map = decoded.map;
+  const std::int64_t alg = decoded.alg;
   PASSKEY_ASSIGN_OR_RETURN(const std::int64_t kty, RequireInt(map, kLabelKty, "kty"));
-  PASSKEY_ASSIGN_OR_RETURN(const std::int64_t alg, RequireInt(map, kLabelAlg, "alg"));
   const AlgorithmSpec* spec = FindAlgorithm(alg);
   if (spec == nullptr) {
     return Fail(ErrorCode::kUnsupportedAlgorithm,

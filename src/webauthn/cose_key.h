@@ -9,11 +9,14 @@
 #include <passkey/types.h>
 
 #include "crypto/crypto.h"
+#include "encoding/cbor_reader.h"
 
 namespace passkey::internal {
 
 // KeyValidation: how much ImportCoseKey checks (see there).
 enum class KeyValidation { kFull, kStored };
+
+struct CoseKeyMap;
 
 // PublicKey: an imported, validated credential public key and the algorithm
 // it must be used with. Immutable after import; Verify is safe to call from
@@ -30,16 +33,30 @@ class PublicKey {
                 ErrorCode failure_code = ErrorCode::kSignatureInvalid) const;
 
  private:
-  friend Result<PublicKey> ImportCoseKey(ByteView cose_key, KeyValidation validation);
+  friend Result<PublicKey> ImportCoseKey(const CoseKeyMap& key, KeyValidation validation);
   EvpPkeyPtr key_;
   CoseAlgorithm algorithm_ = CoseAlgorithm::kEs256;
   SignatureScheme scheme_ = SignatureScheme::kEcdsaDer;
   HashAlgorithm hash_ = HashAlgorithm::kSha256;
 };
 
+// CoseKeyMap: a COSE_Key decoded once, for a caller that checks its alg
+// (offered? allowed?) before importing it: the CBOR map (its byte strings
+// are views into the input, which must outlive it) and the integer alg
+// (label 3).
+struct CoseKeyMap {
+  CborValue map;
+  std::int64_t alg = 0;
+};
+
+// DecodeCoseKey: exactly one CBOR map, no trailing bytes, with an integer
+// alg; nothing else is checked until ImportCoseKey. Errors:
+// kInvalidPublicKey.
+Result<CoseKeyMap> DecodeCoseKey(ByteView cose_key);
+
 // CoseKeyAlgorithm reads the `alg` (label 3) of a COSE_Key without
-// importing it. Errors: kInvalidPublicKey (not a well-formed COSE_Key map,
-// or no integer alg).
+// importing it: DecodeCoseKey(cose_key)->alg. Errors: kInvalidPublicKey
+// (not a well-formed COSE_Key map, or no integer alg).
 Result<std::int64_t> CoseKeyAlgorithm(ByteView cose_key);
 
 // ImportCoseKey parses and validates a COSE_Key: exactly one CBOR map, no
@@ -63,6 +80,10 @@ Result<std::int64_t> CoseKeyAlgorithm(ByteView cose_key);
 // and small-order checks included, is the same in both modes (a stored
 // record may predate these checks or have been altered).
 Result<PublicKey> ImportCoseKey(ByteView cose_key,
+                                KeyValidation validation = KeyValidation::kFull);
+// ImportCoseKey of a key DecodeCoseKey decoded (the same checks, without
+// decoding it again).
+Result<PublicKey> ImportCoseKey(const CoseKeyMap& key,
                                 KeyValidation validation = KeyValidation::kFull);
 
 }  // namespace passkey::internal

@@ -560,5 +560,35 @@ TEST(CeremonyStringTest, RefusesAHostileAllowCredentialsCount) {
   EXPECT_THAT(ParseAuthenticationCeremony(Text(edited)), HasError(ErrorCode::kInvalidArgument));
 }
 
+// README ("Options and challenges"): the serialised ceremony fits
+// ChallengeStore's 4096-byte context for a registration and for a sign-in
+// with about 40 allowCredentials of 64-byte IDs, not for many more; past
+// that, Put refuses it (invalid_argument) and the caller keeps the string in
+// its own session store.
+TEST(CeremonyStringTest, FitsAChallengeStoreContextUpToAboutFortyCredentials) {
+  InMemoryChallengeStore store;
+  const RegistrationCeremony registration = MakeRegistration();
+  const std::string registration_text = SerializeCeremony(registration).value();
+  EXPECT_LE(registration_text.size(), 4096u);
+  EXPECT_THAT(store.Put(Ceremony::kRegistration, "s1", registration.challenge, registration_text,
+                        kNow),
+              IsOk());
+  for (const auto& [count, fits] : {std::pair{40, true}, std::pair{64, false}}) {
+    RequestOptionsParams params = Request();
+    for (int i = 0; i < count; ++i) {
+      params.allow_credentials.push_back({Bytes(64, static_cast<std::uint8_t>(i)), {}});
+    }
+    const AuthenticationCeremony ceremony = MakeAuthentication(params);
+    const std::string text = SerializeCeremony(ceremony).value();
+    const Status put =
+        store.Put(Ceremony::kAuthentication, "s2", ceremony.challenge, text, kNow);
+    if (fits) {
+      EXPECT_THAT(put, IsOk()) << count << " IDs: " << text.size() << " characters";
+    } else {
+      EXPECT_THAT(put, HasError(ErrorCode::kInvalidArgument)) << count << " IDs";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace passkey

@@ -49,9 +49,22 @@ TEST(Base64UrlTest, RejectsABadCharacterAtEveryPosition) {
       corrupted[i] = bad;
       auto decoded = Base64UrlDecode(corrupted);
       ASSERT_THAT(decoded, HasError(ErrorCode::kMalformedBase64Url)) << "at " << i;
-      EXPECT_EQ(decoded.error().message, bad == '=' ? "padding is not allowed in base64url"
-                                                    : "character outside the base64url alphabet")
-          << "at " << i;
+      const std::string where = " at position " + std::to_string(i + 1);
+      std::string expected;
+      switch (bad) {
+        case '=':
+          expected = "'=' padding" + where + " (strict base64url has none: drop it)";
+          break;
+        case '+':
+        case '/':
+          expected = std::string("'") + bad + "'" + where +
+                     " is standard base64, not base64url (which uses '-' for '+' and '_' for '/')";
+          break;
+        default:
+          expected = std::string(bad == ' ' ? "byte 0x20" : bad == '\0' ? "byte 0x00" : "byte 0x80") +
+                     where + " is not a base64url character (A-Z a-z 0-9 - _)";
+      }
+      EXPECT_EQ(decoded.error().message, expected) << "at " << i;
     }
   }
 }
@@ -117,6 +130,12 @@ TEST(Base64UrlTest, RejectsLengthOneModFour) {
   for (const char* text : {"A", "AAAAA", "Zm9vY", "Zm9vYmFyZ"}) {
     EXPECT_THAT(Base64UrlDecode(text), HasError(ErrorCode::kMalformedBase64Url)) << text;
   }
+  EXPECT_EQ(Base64UrlDecode("AAAAA").error().message,
+            "its length, 5 characters, is one more than a multiple of 4, which no byte string "
+            "encodes");
+  // A bad character is named before the length.
+  EXPECT_EQ(Base64UrlDecode("AA*AA").error().message,
+            "'*' at position 3 is not a base64url character (A-Z a-z 0-9 - _)");
 }
 
 TEST(Base64UrlTest, RejectsNonZeroTrailingBits) {
@@ -128,6 +147,13 @@ TEST(Base64UrlTest, RejectsNonZeroTrailingBits) {
   EXPECT_THAT(Base64UrlDecode("Zm9"), HasError(ErrorCode::kMalformedBase64Url));
   EXPECT_THAT(Base64UrlDecode("Zm-"), HasError(ErrorCode::kMalformedBase64Url));
   EXPECT_THAT(Base64UrlDecode("Zm9vZh"), HasError(ErrorCode::kMalformedBase64Url));
+  // The message names the character and the one the canonical spelling ends in.
+  EXPECT_EQ(Base64UrlDecode("Zh").error().message,
+            "non-zero trailing bits: the last character 'h' carries 4 bits after the last byte, "
+            "which must be 0 (the same bytes end in 'g')");
+  EXPECT_EQ(Base64UrlDecode("Zm9").error().message,
+            "non-zero trailing bits: the last character '9' carries 2 bits after the last byte, "
+            "which must be 0 (the same bytes end in '8')");
 }
 
 TEST(Base64UrlTest, AcceptsEveryCanonicalFinalCharacter) {

@@ -844,6 +844,33 @@ TEST(CoseKeyTest, CoseKeyAlgorithmRejectsMalformedKeys) {
   EXPECT_THAT(CoseKeyAlgorithm(ByteView()), HasError(ErrorCode::kInvalidPublicKey));
 }
 
+// DecodeCoseKey + ImportCoseKey(CoseKeyMap): the decode-once path the
+// ceremonies take gives what ImportCoseKey(bytes) gives.
+TEST(CoseKeyTest, DecodedKeyImportsLikeTheBytes) {
+  EVP_PKEY* pkey = SharedKey("P-256");
+  const Bytes cose = Ec2Map(pkey, -7, 1).Encode();
+  Result<CoseKeyMap> decoded = DecodeCoseKey(cose);
+  ASSERT_THAT(decoded, IsOk());
+  EXPECT_EQ(decoded->alg, -7);
+  Result<PublicKey> key = ImportCoseKey(*decoded);
+  ASSERT_THAT(key, IsOk());
+  EXPECT_EQ(key->algorithm(), CoseAlgorithm::kEs256);
+  EXPECT_THAT(key->Verify(kMessage, Sign(pkey, {"SHA256"}, kMessage)), IsOk());
+  // Decoding checks the map and the alg only; the import checks the rest
+  // with the same codes as from bytes.
+  Result<CoseKeyMap> unknown = DecodeCoseKey(Hex("a20102033903e6"));  // {1: 2, 3: -999}
+  ASSERT_THAT(unknown, IsOk());
+  EXPECT_THAT(ImportCoseKey(*unknown), HasError(ErrorCode::kUnsupportedAlgorithm));
+  Result<CoseKeyMap> mismatched = DecodeCoseKey(Ec2Map(pkey, -7, 2).Encode());  // P-384 crv
+  ASSERT_THAT(mismatched, IsOk());
+  EXPECT_THAT(ImportCoseKey(*mismatched), HasError(ErrorCode::kInvalidPublicKey));
+  EXPECT_THAT(ImportCoseKey(Ec2Map(pkey, -7, 2).Encode()), HasError(ErrorCode::kInvalidPublicKey));
+  EXPECT_THAT(DecodeCoseKey(Hex("a10102")), HasError(ErrorCode::kInvalidPublicKey));  // no alg
+  Bytes trailing = cose;
+  trailing.push_back(0x00);
+  EXPECT_THAT(DecodeCoseKey(trailing), HasError(ErrorCode::kInvalidPublicKey));
+}
+
 // --- Ed25519 / Ed448 points (issue #16) ---------------------------------------
 
 // OkpKey: the COSE_Key {1: 1, 3: alg, -1: crv, -2: x} for an encoded point.

@@ -111,67 +111,22 @@ bool ParseInt32(std::string_view text, std::int32_t* out) {
   return true;
 }
 
-// kBase64UrlAlphabet: RFC 4648 §5, in value order.
-constexpr std::string_view kBase64UrlAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 // Excerpt: `text` for a message, cut at 40 bytes.
 std::string Excerpt(std::string_view text) {
   constexpr std::size_t kMax = 40;
   return text.size() <= kMax ? std::string(text) : std::string(text.substr(0, kMax)) + "...";
 }
 
-// Base64UrlProblem says why `text`, which Base64UrlDecode refused, is not
-// strict base64url: unpadded, the URL-safe alphabet, and the one canonical
-// spelling of its bytes (the bits of the last character that make no byte
-// must be 0).
-std::string Base64UrlProblem(std::string_view text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (kBase64UrlAlphabet.find(c) != std::string_view::npos) continue;
-    const std::string where = " at position " + std::to_string(i + 1);
-    if (c == '=') return "'=' padding" + where + " (strict base64url has none: drop it)";
-    if (c == '+' || c == '/') {
-      return std::string("'") + c + "'" + where +
-             " is standard base64, not base64url (which uses '-' for '+' and '_' for '/')";
-    }
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte > 0x20 && byte < 0x7f) {
-      return std::string("'") + c + "'" + where +
-             " is not a base64url character (A-Z a-z 0-9 - _)";
-    }
-    constexpr char kHex[] = "0123456789abcdef";
-    return std::string("byte 0x") + kHex[byte >> 4U] + kHex[byte & 0xfU] + where +
-           " is not a base64url character (A-Z a-z 0-9 - _)";
-  }
-  const std::size_t tail = text.size() % 4;
-  if (tail == 1) {
-    return "its length, " + std::to_string(text.size()) +
-           " characters, is one more than a multiple of 4, which no byte string encodes";
-  }
-  if (tail != 0) {
-    // 2 trailing characters carry 12 bits for 1 byte, 3 carry 18 for 2.
-    const unsigned unused_bits = tail == 2 ? 4U : 2U;
-    const auto value = static_cast<unsigned>(kBase64UrlAlphabet.find(text.back()));
-    const unsigned mask = (1U << unused_bits) - 1U;
-    if ((value & mask) != 0) {
-      return "non-zero trailing bits: the last character '" + std::string(1, text.back()) +
-             "' carries " + std::to_string(unused_bits) +
-             " bits after the last byte, which must be 0 (the same bytes end in '" +
-             std::string(1, kBase64UrlAlphabet[value & ~mask]) + "')";
-    }
-  }
-  return "it does not decode";
-}
-
 // DecodeBase64UrlFlag decodes the value of `flag`; on failure `*error`
-// names the flag and value and says why the value is not strict base64url.
+// names the flag and value, then Base64UrlDecode's reason (the refused
+// character and its position, the impossible length, or the non-zero
+// trailing bits).
 bool DecodeBase64UrlFlag(std::string_view flag, std::string_view value, Bytes* out,
                          std::string* error) {
   Result<Bytes> decoded = Base64UrlDecode(value);
   if (!decoded.has_value()) {
     *error = std::string(flag) + " '" + Excerpt(value) +
-             "' is not strict base64url: " + Base64UrlProblem(value);
+             "' is not strict base64url: " + decoded.error().message;
     return false;
   }
   *out = std::move(decoded).value();
